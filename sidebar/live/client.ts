@@ -1,0 +1,224 @@
+// The browser side of the live protocol (SPEC.md, "Live protocol"): one socket per share,
+// seq continuity checked on every delta, resume by epoch/seq, jittered backoff, and every
+// close code turned into a sentence for the person looking at the page.
+import { CloseCode, LIVE_PATH } from '../../protocol/wire.ts';
+import type { DeltaFrame, LiveFrame, SnapshotFrame } from '../../protocol/wire.ts';
+
+/**
+ * - `connecting`: the first connection is being made.
+ * - `live`: the socket is open and the view follows the sheet.
+ * - `reconnecting`: the socket dropped; the last values stay on screen until it resumes.
+ * - `offline`: the browser says there is no network; reconnects when it comes back.
+ * - `stopped`: the relay refused the share (sign-in, allow list, unknown, unpublished).
+ */
+export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'stopped';
+
+export interface LiveState {
+  status: LiveStatus;
+  /** What the viewer should know about the connection, in words; empty while all is well. */
+  message: string;
+  /** Viewers of this share as last reported by the relay, or null before the first report. */
+  viewers: number | null;
+}
+
+export interface LiveListener {
+  snapshot(frame: SnapshotFrame): void;
+  delta(frame: DeltaFrame): void;
+  state(state: LiveState): void;
+}
+
+export interface LiveClientOptions {
+  /** Base URL of the relay (`https://relay.example/`); `/v1/live` is resolved against it. */
+  relay: string;
+  share: string;
+  listener: LiveListener;
+  /** First backoff step; each failed attempt doubles it up to `maxDelayMs`. */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+}
+
+/** Closes the relay sends when the share cannot be shown: retrying would not help. */
+const FINAL_CLOSES: ReadonlySet<number> = new Set([CloseCode.SignInNeeded, CloseCode.NotAllowed, CloseCode.UnknownShare]);
+
+/** Our own close when a delta does not follow the last applied seq: reconnect and resume. */
+const SEQ_GAP_CLOSE = 4000;
+
+/** A relay that says "too many connections" gets at least this long before we knock again. */
+const TOO_MANY_MIN_DELAY_MS = 5_000;
+
+export function closeMessage(code: number, unpublished: boolean): string {
+  if (unpublished) return 'The publisher stopped sharing this sheet.';
+  switch (code) {
+    case CloseCode.SignInNeeded:
+      return 'This sheet is private: sign in with a Google account that has access to see it.';
+    case CloseCode.NotAllowed:
+      return 'Your account is not on the list of people who may see this sheet.';
+    case CloseCode.UnknownShare:
+      return 'This sheet is not published: the link may be wrong, or sharing was stopped.';
+    case CloseCode.TooSlow:
+      return 'The connection fell behind; catching up…';
+    case CloseCode.TooManyConnections:
+      return 'Too many open connections from this network; trying again shortly.';
+    case SEQ_GAP_CLOSE:
+      return 'An update went missing; catching up…';
+    default:
+      return 'Connection lost; reconnecting…';
+  }
+}
+
+export function liveUrl(relay: string, share: string, resume: { epoch: number; seq: number } | null): string {
+  const url = new URL(LIVE_PATH.replace(/^\//, ''), relay.endsWith('/') ? relay : relay + '/');
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  url.searchParams.set('share', share);
+  if (resume) {
+    url.searchParams.set('epoch', String(resume.epoch));
+    url.searchParams.set('seq', String(resume.seq));
+  }
+  return url.href;
+}
+
+export class LiveClient {
+  private readonly _options: Required<LiveClientOptions>;
+  private _socket: WebSocket | null = null;
+  private _timer: ReturnType<typeof setTimeout> | null = null;
+  private _attempt = 0;
+  private _epoch: number | null = null;
+  private _seq: number | null = null;
+  private _unpublished = false;
+  private _running = false;
+  private _state: LiveState = { status: 'connecting', message: '', viewers: null };
+
+  constructor(options: LiveClientOptions) {
+    this._options = { baseDelayMs: 500, maxDelayMs: 15_000, ...options };
+  }
+
+  get state(): LiveState {
+    return this._state;
+  }
+
+  /** The epoch and last applied seq, which a reconnect resumes from. */
+  get position(): { epoch: number; seq: number } | null {
+    return this._epoch === null || this._seq === null ? null : { epoch: this._epoch, seq: this._seq };
+  }
+
+  start(): void {
+    if (this._running) return;
+    this._running = true;
+    addEventListener('online', this._onOnline);
+    addEventListener('offline', this._onOffline);
+    this._connect();
+  }
+
+  stop(): void {
+    this._running = false;
+    removeEventListener('online', this._onOnline);
+    removeEventListener('offline', this._onOffline);
+    this._clearTimer();
+    this._dropSocket(1000, 'viewer left');
+  }
+
+  private _connect(): void {
+    this._clearTimer();
+    if (!this._running) return;
+    if (typeof navigator !== 'undefined' && navigator.onLine === false) {
+      this._setState({ status: 'offline', message: 'You are offline; the view resumes when the network is back.' });
+      return;
+    }
+    const socket = new WebSocket(liveUrl(this._options.relay, this._options.share, this.position));
+    this._socket = socket;
+    socket.onopen = () => {
+      if (this._socket === socket) this._setState({ status: 'live', message: '' });
+    };
+    socket.onmessage = (event) => {
+      if (this._socket === socket && typeof event.data === 'string') this._onFrame(JSON.parse(event.data) as LiveFrame);
+    };
+    socket.onclose = (event) => {
+      if (this._socket === socket) this._onClose(event.code);
+    };
+  }
+
+  private _onFrame(frame: LiveFrame): void {
+    switch (frame.type) {
+      case 'snapshot':
+        this._epoch = frame.epoch;
+        this._seq = frame.seq;
+        this._attempt = 0;
+        this._options.listener.snapshot(frame);
+        break;
+      case 'delta':
+        if (this._seq === null || frame.seq !== this._seq + 1) {
+          // A skipped or repeated seq means this socket's stream cannot be trusted: start over
+          // from the last seq applied, without touching what is on screen.
+          this._dropSocket(SEQ_GAP_CLOSE, 'seq gap');
+          this._onClose(SEQ_GAP_CLOSE);
+          return;
+        }
+        this._seq = frame.seq;
+        this._attempt = 0;
+        this._options.listener.delta(frame);
+        break;
+      case 'presence':
+        this._attempt = 0;
+        this._setState({ viewers: frame.viewers });
+        break;
+      case 'closed':
+        this._unpublished = true;
+        break;
+    }
+  }
+
+  private _onClose(code: number): void {
+    this._socket = null;
+    if (!this._running) return;
+    const message = closeMessage(code, this._unpublished);
+    if (this._unpublished || FINAL_CLOSES.has(code)) {
+      this._running = false;
+      this._setState({ status: 'stopped', message, viewers: null });
+      return;
+    }
+    // A gap or "too slow" is the relay asking us to resume now; anything else backs off.
+    const immediate = code === SEQ_GAP_CLOSE || code === CloseCode.TooSlow;
+    const delay = immediate && this._attempt === 0 ? 0 : this._backoff(code);
+    this._attempt++;
+    this._setState({ status: 'reconnecting', message });
+    this._timer = setTimeout(() => this._connect(), delay);
+  }
+
+  /** Exponential backoff with jitter, so thousands of viewers of a restarted relay spread out. */
+  private _backoff(code: number): number {
+    const { baseDelayMs, maxDelayMs } = this._options;
+    const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** this._attempt);
+    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
+    return code === CloseCode.TooManyConnections ? Math.max(delay, TOO_MANY_MIN_DELAY_MS * (1 + Math.random())) : delay;
+  }
+
+  private readonly _onOnline = (): void => {
+    if (this._running && !this._socket) {
+      this._attempt = 0;
+      this._connect();
+    }
+  };
+
+  private readonly _onOffline = (): void => {
+    if (!this._running) return;
+    this._dropSocket(1000, 'offline');
+    this._clearTimer();
+    this._setState({ status: 'offline', message: 'You are offline; the view resumes when the network is back.' });
+  };
+
+  private _dropSocket(code: number, reason: string): void {
+    const socket = this._socket;
+    this._socket = null;
+    if (socket && socket.readyState <= WebSocket.OPEN) socket.close(code, reason);
+  }
+
+  private _clearTimer(): void {
+    if (this._timer !== null) clearTimeout(this._timer);
+    this._timer = null;
+  }
+
+  private _setState(patch: Partial<LiveState>): void {
+    this._state = { ...this._state, ...patch };
+    this._options.listener.state(this._state);
+  }
+}
