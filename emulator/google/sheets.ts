@@ -1,0 +1,134 @@
+// Sheets API v4, the reading half: spreadsheets.get, values.get and values.batchGet, with Google's
+// response shapes (ragged rows, trailing empty rows and columns left out, `range` echoed bounded).
+
+import { apiError, json, type EmulatorRequest, type Reply, type Route } from './http.ts';
+import { requireAccess } from './oauth.ts';
+import { formatValue, RangeError400, type CellValue, type ResolvedRange, type Spreadsheet } from './spreadsheet.ts';
+import type { TokenStore } from './tokens.ts';
+
+export const SHEETS_READ_SCOPES = [
+  'https://www.googleapis.com/auth/spreadsheets',
+  'https://www.googleapis.com/auth/spreadsheets.readonly',
+  'https://www.googleapis.com/auth/drive',
+  'https://www.googleapis.com/auth/drive.readonly',
+  'https://www.googleapis.com/auth/drive.file',
+];
+
+export interface SheetsContext {
+  tokens: TokenStore;
+  /** The spreadsheet with that id, if the emulator has one. */
+  find(id: string): Spreadsheet | undefined;
+  baseUrl(): string;
+}
+
+type Dimension = 'ROWS' | 'COLUMNS';
+type RenderOption = 'FORMATTED_VALUE' | 'UNFORMATTED_VALUE' | 'FORMULA';
+
+export interface ValueRange {
+  range: string;
+  majorDimension: Dimension;
+  values?: CellValue[][];
+}
+
+function render(value: CellValue, option: RenderOption): CellValue {
+  return option === 'FORMATTED_VALUE' ? formatValue(value) : value;
+}
+
+/** Google's ValueRange: each line stops at its last non-empty cell, trailing empty lines are dropped. */
+export function valueRange(resolved: ResolvedRange, dimension: Dimension, option: RenderOption): ValueRange {
+  const { sheet, rect } = resolved;
+  const rowsFirst = dimension === 'ROWS';
+  const [outerFrom, outerTo] = rowsFirst ? [rect.top, rect.bottom] : [rect.left, rect.right];
+  const [innerFrom, innerTo] = rowsFirst ? [rect.left, rect.right] : [rect.top, rect.bottom];
+  const lines: CellValue[][] = [];
+  for (let outer = outerFrom; outer <= outerTo; outer++) {
+    const line: CellValue[] = [];
+    for (let inner = innerFrom; inner <= innerTo; inner++) {
+      line.push(render(rowsFirst ? sheet.cell(outer, inner) : sheet.cell(inner, outer), option));
+    }
+    while (line.length > 0 && line[line.length - 1] === '') line.pop();
+    lines.push(line);
+  }
+  while (lines.length > 0 && lines[lines.length - 1]!.length === 0) lines.pop();
+  return { range: resolved.a1, majorDimension: dimension, ...(lines.length > 0 ? { values: lines } : {}) };
+}
+
+function options(request: EmulatorRequest): { dimension: Dimension; render: RenderOption } | Reply {
+  const dimension = request.params.get('majorDimension') ?? 'ROWS';
+  const renderOption = request.params.get('valueRenderOption') ?? 'FORMATTED_VALUE';
+  if (dimension !== 'ROWS' && dimension !== 'COLUMNS') {
+    return apiError(400, `Invalid value at 'major_dimension' (type.googleapis.com/google.apps.sheets.v4.Dimension), "${dimension}"`);
+  }
+  if (renderOption !== 'FORMATTED_VALUE' && renderOption !== 'UNFORMATTED_VALUE' && renderOption !== 'FORMULA') {
+    return apiError(400, `Invalid value at 'value_render_option' (type.googleapis.com/google.apps.sheets.v4.ValueRenderOption), "${renderOption}"`);
+  }
+  return { dimension, render: renderOption };
+}
+
+/** The common checks of every route: a live token with a Sheets scope, a known spreadsheet. */
+function open(context: SheetsContext, request: EmulatorRequest, id: string): Spreadsheet | Reply {
+  const access = requireAccess(request, context.tokens, SHEETS_READ_SCOPES);
+  if ('status' in access) return access;
+  return context.find(id) ?? apiError(404, 'Requested entity was not found.');
+}
+
+function readRanges(spreadsheet: Spreadsheet, request: EmulatorRequest, ranges: string[]): ValueRange[] | Reply {
+  const opts = options(request);
+  if ('status' in opts) return opts;
+  try {
+    return ranges.map((range) => valueRange(spreadsheet.resolve(range), opts.dimension, opts.render));
+  } catch (error) {
+    if (error instanceof RangeError400) return apiError(400, error.message);
+    throw error;
+  }
+}
+
+function getSpreadsheet(context: SheetsContext, spreadsheet: Spreadsheet): Reply {
+  return json({
+    spreadsheetId: spreadsheet.id,
+    properties: { title: spreadsheet.title, locale: 'en_US', autoRecalc: 'ON_CHANGE', timeZone: 'Etc/GMT' },
+    sheets: spreadsheet.sheets.map((sheet, index) => ({
+      properties: {
+        sheetId: sheet.sheetId,
+        title: sheet.title,
+        index,
+        sheetType: 'GRID',
+        gridProperties: { rowCount: sheet.rowCount, columnCount: sheet.columnCount },
+      },
+    })),
+    spreadsheetUrl: `${context.baseUrl()}/spreadsheets/d/${spreadsheet.id}/edit`,
+  });
+}
+
+export function sheetsRoutes(context: SheetsContext): Route[] {
+  return [
+    {
+      method: 'GET',
+      pattern: /^\/v4\/spreadsheets\/([^/:]+)$/,
+      handle: (req, [id = '']) => {
+        const spreadsheet = open(context, req, id);
+        return 'status' in spreadsheet ? spreadsheet : getSpreadsheet(context, spreadsheet);
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/v4\/spreadsheets\/([^/:]+)\/values\/([^/]+)$/,
+      handle: (req, [id = '', range = '']) => {
+        const spreadsheet = open(context, req, id);
+        if ('status' in spreadsheet) return spreadsheet;
+        const result = readRanges(spreadsheet, req, [range]);
+        return Array.isArray(result) ? json(result[0]!) : result;
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/v4\/spreadsheets\/([^/:]+)\/values:batchGet$/,
+      handle: (req, [id = '']) => {
+        const spreadsheet = open(context, req, id);
+        if ('status' in spreadsheet) return spreadsheet;
+        const result = readRanges(spreadsheet, req, req.params.getAll('ranges'));
+        return Array.isArray(result) ? json({ spreadsheetId: spreadsheet.id, valueRanges: result }) : result;
+      },
+    },
+  ];
+}
