@@ -3,6 +3,7 @@
 // close code turned into a sentence for the person looking at the page.
 import { CloseCode, LIVE_PATH } from '../../protocol/wire.ts';
 import type { DeltaFrame, LiveFrame, SnapshotFrame } from '../../protocol/wire.ts';
+import { backoffDelay } from './backoff.ts';
 
 /**
  * - `connecting`: the first connection is being made.
@@ -42,9 +43,6 @@ const FINAL_CLOSES: ReadonlySet<number> = new Set([CloseCode.SignInNeeded, Close
 
 /** Our own close when a delta does not follow the last applied seq: reconnect and resume. */
 const SEQ_GAP_CLOSE = 4000;
-
-/** A relay that says "too many connections" gets at least this long before we knock again. */
-const TOO_MANY_MIN_DELAY_MS = 5_000;
 
 export function closeMessage(code: number, unpublished: boolean): string {
   if (unpublished) return 'The publisher stopped sharing this sheet.';
@@ -178,18 +176,10 @@ export class LiveClient {
     }
     // A gap or "too slow" is the relay asking us to resume now; anything else backs off.
     const immediate = code === SEQ_GAP_CLOSE || code === CloseCode.TooSlow;
-    const delay = immediate && this._attempt === 0 ? 0 : this._backoff(code);
+    const delay = immediate && this._attempt === 0 ? 0 : backoffDelay(this._attempt, code, this._options);
     this._attempt++;
     this._setState({ status: 'reconnecting', message });
     this._timer = setTimeout(() => this._connect(), delay);
-  }
-
-  /** Exponential backoff with jitter, so thousands of viewers of a restarted relay spread out. */
-  private _backoff(code: number): number {
-    const { baseDelayMs, maxDelayMs } = this._options;
-    const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** this._attempt);
-    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
-    return code === CloseCode.TooManyConnections ? Math.max(delay, TOO_MANY_MIN_DELAY_MS * (1 + Math.random())) : delay;
   }
 
   private readonly _onOnline = (): void => {

@@ -1,0 +1,88 @@
+// Headless Chromium (Debian's) for the view and sidebar tests, plus a small static server for
+// pages that embed the view from another origin.
+import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export const RESULTS_DIR = new URL('../../test-results/', import.meta.url);
+
+/** A fresh browser; playwright gives each launch its own throw-away user-data-dir. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+}
+
+/** A page in its own context (cookies, storage, viewport, colour scheme), with its console errors collected. */
+export async function openPage(browser: Browser, options: BrowserContextOptions = {}): Promise<Page & { errors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 700 }, ...options });
+  const page = Object.assign(await context.newPage(), { errors: [] as string[] });
+  page.on('pageerror', (error) => page.errors.push(error.message));
+  return page;
+}
+
+/** Saves a screenshot as test-results/<name>.png and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await mkdir(RESULTS_DIR, { recursive: true });
+  const path = new URL(`${name}.png`, RESULTS_DIR).pathname;
+  await page.screenshot({ path });
+  return path;
+}
+
+/** The text of one cell (`B2`) of the view matching `view` (a CSS selector). */
+export function cellText(page: Page, cell: string, view = 'sheetcast-view'): Promise<string | null> {
+  return page.locator(`${view} td[data-cell="${cell}"]`).textContent({ timeout: 1_000 }).catch(() => null);
+}
+
+export function cellClass(page: Page, cell: string, view = 'sheetcast-view'): Promise<string | null> {
+  return page.locator(`${view} td[data-cell="${cell}"]`).getAttribute('class', { timeout: 1_000 }).catch(() => null);
+}
+
+export interface StaticSite {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/** Serves fixed pages by path on a free port: an "any site" for embedding, or a test page. */
+export async function serveSite(
+  pages: Record<string, { body: string | Buffer; type?: string }>,
+  fallback?: (request: IncomingMessage, response: ServerResponse) => void,
+): Promise<StaticSite> {
+  const server = createServer((request, response) => {
+    const page = pages[new URL(request.url ?? '/', 'http://x').pathname];
+    if (page) {
+      response.writeHead(200, { 'content-type': page.type ?? 'text/html; charset=utf-8' });
+      response.end(page.body);
+    } else if (fallback) fallback(request, response);
+    else {
+      response.writeHead(404);
+      response.end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
