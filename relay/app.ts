@@ -1,0 +1,93 @@
+// buildApp(config) assembles the relay without listening; server.ts listens.
+import websocket from '@fastify/websocket';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { CloseCode } from '../protocol/wire.ts';
+import type { Config } from './config.ts';
+import { HttpError } from './errors.ts';
+import { requestId, serializers } from './log.ts';
+import auth from './plugins/auth.ts';
+import bus from './plugins/bus.ts';
+import hub from './plugins/hub.ts';
+import metrics from './plugins/metrics.ts';
+import store from './plugins/store.ts';
+import docsRoutes from './routes/docs/index.ts';
+import healthRoutes from './routes/health/index.ts';
+import ingestRoutes from './routes/ingest/index.ts';
+import liveRoutes from './routes/live/index.ts';
+import sharesRoutes from './routes/shares/index.ts';
+import viewRoutes from './routes/view/index.ts';
+
+export interface BuildOptions {
+  /** A pino destination or `false`; defaults to stdout at the configured level. */
+  logger?: boolean | { level?: string; stream?: NodeJS.WritableStream };
+}
+
+/** Fastify's own error codes that are the client's fault, in the spec's words. */
+const FASTIFY_ERRORS: Record<string, [number, string]> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'body_too_large'],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'unsupported_media_type'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'invalid_json'],
+  FST_ERR_CTP_INVALID_JSON_BODY: [400, 'invalid_json'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'invalid_request'],
+};
+
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const logger = options.logger === false ? false : { level: config.logLevel, serializers, ...(typeof options.logger === 'object' ? options.logger : {}) };
+  const app = Fastify({
+    logger,
+    genReqId: requestId,
+    bodyLimit: config.limits.bodyBytes,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    trustProxy: config.trustProxy,
+    // Bodies are taken as sent: no coercion, no silently dropped fields.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('config', config);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
+    if (error instanceof HttpError) {
+      return reply.code(error.status).send({ error: { code: error.code, message: error.message } });
+    }
+    if (error.validation) {
+      const where = error.validationContext ?? 'request';
+      return reply.code(400).send({ error: { code: 'invalid_request', message: `${where}${error.message.replace(/^(body|params|querystring)/, '')}` } });
+    }
+    const known = error.code ? FASTIFY_ERRORS[error.code] : undefined;
+    if (known) return reply.code(known[0]).send({ error: { code: known[1], message: error.message } });
+    if (error.statusCode && error.statusCode < 500) {
+      return reply.code(error.statusCode).send({ error: { code: 'bad_request', message: error.message } });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).send({ error: { code: 'internal', message: 'the relay failed to handle this request' } });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send({ error: { code: 'not_found', message: `no route for ${request.method} ${request.url.split('?')[0]}` } });
+  });
+
+  await app.register(metrics);
+  await app.register(store, { config });
+  await app.register(bus);
+  await app.register(hub);
+  await app.register(auth);
+  await app.register(websocket, {
+    options: { maxPayload: 4096 },
+    // The hub already closed the viewers it knows with 1001; this catches sockets mid-join.
+    preClose(done) {
+      for (const client of app.websocketServer.clients) client.close(CloseCode.GoingAway, 'server shutting down');
+      app.websocketServer.close(() => done());
+    },
+  });
+  await app.register(healthRoutes);
+  await app.register(docsRoutes);
+  await app.register(ingestRoutes);
+  await app.register(sharesRoutes);
+  await app.register(liveRoutes);
+  await app.register(viewRoutes);
+  return app;
+}

@@ -1,0 +1,20 @@
+// The Bus carries already-sequenced deltas and doc events between relay instances. Delivery
+// may be lost (Redis pub/sub): the hub fills any seq gap from the store.
+import type { Delta } from '../store/store.ts';
+
+export type DocEvent = 'epoch' | 'settings' | 'unpublished';
+
+export type BusMessage =
+  | { type: 'delta'; delta: Delta }
+  /** A doc's settings changed: `epoch` (ranges), `settings` (title, access), or unpublished. */
+  | { type: 'doc'; docId: string; event: DocEvent }
+  /** One instance's viewer count for a doc, so every instance can show the total. */
+  | { type: 'presence'; docId: string; instance: string; viewers: number };
+
+export interface Bus {
+  publish(message: BusMessage): void;
+  subscribe(handler: (message: BusMessage) => void): void;
+  /** Throws when the bus cannot deliver. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,20 @@
+import type { Bus, BusMessage } from './bus.ts';
+
+/** One process: delivery is a synchronous call, so a delta reaches the hub in the same tick. */
+export class LocalBus implements Bus {
+  readonly #handlers: ((message: BusMessage) => void)[] = [];
+
+  publish(message: BusMessage): void {
+    for (const handler of this.#handlers) handler(message);
+  }
+
+  subscribe(handler: (message: BusMessage) => void): void {
+    this.#handlers.push(handler);
+  }
+
+  async ping(): Promise<void> {}
+
+  async close(): Promise<void> {
+    this.#handlers.length = 0;
+  }
+}

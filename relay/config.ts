@@ -1,0 +1,145 @@
+// Configuration is read from the environment once, at start. One bad variable fails the start
+// with one line naming it (SPEC.md, "Configuration").
+import { Limits } from '../protocol/wire.ts';
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  dataPath: string;
+  adminToken: string | undefined;
+  secretKey: Buffer | undefined;
+  googleClientIds: string[];
+  googleClientSecret: string | undefined;
+  /** Base URL that replaces Google's hosts (the project's emulator), keeping Google's paths. */
+  googleBase: string | undefined;
+  demo: boolean;
+  logLevel: string;
+  /** Behind nginx or another proxy: take the client address from X-Forwarded-For. */
+  trustProxy: boolean;
+  limits: {
+    cellsPerRequest: number;
+    cellsPerDoc: number;
+    bodyBytes: number;
+    charsPerCell: number;
+  };
+  /** Deltas kept per doc for resume; older viewers get a snapshot. */
+  historyLimit: number;
+  /** Batch ids remembered per doc for idempotent retries. */
+  batchIdLimit: number;
+  /** A viewer whose unsent bytes exceed this is closed with 4408. */
+  maxBufferedBytes: number;
+  maxViewersPerDoc: number;
+  maxConnectionsPerIp: number;
+  pingIntervalMs: number;
+  presenceIntervalMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function text(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === '' ? undefined : value;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return n;
+}
+
+function url(env: Env, name: string): string | undefined {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `must be an absolute http(s) URL, got "${raw}"`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new ConfigError(name, `must be an http(s) URL, got "${raw}"`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+function flag(env: Env, name: string): boolean | undefined {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(name, `must be 1 or 0, got "${raw}"`);
+}
+
+function secretKey(env: Env): Buffer | undefined {
+  const raw = text(env, 'SHEETCAST_SECRET_KEY');
+  if (raw === undefined) return undefined;
+  const key = Buffer.from(raw, 'base64');
+  if (key.length !== 32) {
+    throw new ConfigError('SHEETCAST_SECRET_KEY', `must be 32 bytes in base64 (openssl rand -base64 32), got ${key.length} bytes`);
+  }
+  return key;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function logLevel(env: Env): string {
+  const level = text(env, 'LOG_LEVEL') ?? 'info';
+  if (!LOG_LEVELS.includes(level)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
+  return level;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const port = integer(env, 'PORT', 8080, 0, 65_535);
+  const adminToken = text(env, 'SHEETCAST_ADMIN_TOKEN');
+  if (adminToken !== undefined && adminToken.length < 24) {
+    throw new ConfigError('SHEETCAST_ADMIN_TOKEN', 'must be at least 24 characters (openssl rand -base64 32)');
+  }
+  const googleClientIds = (text(env, 'GOOGLE_CLIENT_IDS') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  // The Postgres store and the Redis bus plug into the Store and Bus interfaces; until they
+  // ship, saying so beats silently running on a store the operator did not ask for.
+  for (const name of ['DATABASE_URL', 'REDIS_URL']) {
+    if (text(env, name) !== undefined) throw new ConfigError(name, 'is not supported by this version of the relay; unset it to use the embedded store');
+  }
+  // With no way to publish configured, `npm start` shows the demo so a new user sees it work.
+  const demo = flag(env, 'SHEETCAST_DEMO') ?? (adminToken === undefined && googleClientIds.length === 0);
+
+  return {
+    port,
+    host: text(env, 'HOST') ?? '127.0.0.1',
+    publicUrl: url(env, 'PUBLIC_URL') ?? `http://localhost:${port}`,
+    dataPath: text(env, 'SHEETCAST_DATA') ?? './data/sheetcast.db',
+    adminToken,
+    secretKey: secretKey(env),
+    googleClientIds,
+    googleClientSecret: text(env, 'GOOGLE_CLIENT_SECRET'),
+    googleBase: url(env, 'SHEETCAST_GOOGLE_BASE'),
+    demo,
+    logLevel: logLevel(env),
+    trustProxy: flag(env, 'SHEETCAST_TRUST_PROXY') ?? false,
+    limits: {
+      cellsPerRequest: integer(env, 'SHEETCAST_MAX_CELLS_PER_REQUEST', Limits.cellsPerRequest, 1, 10_000_000),
+      cellsPerDoc: integer(env, 'SHEETCAST_MAX_CELLS_PER_DOC', Limits.cellsPerDoc, 1, 10_000_000),
+      bodyBytes: integer(env, 'SHEETCAST_MAX_BODY_BYTES', Limits.bodyBytes, 1024, 1024 * 1024 * 1024),
+      charsPerCell: integer(env, 'SHEETCAST_MAX_CELL_CHARS', Limits.charsPerCell, 1, 1_000_000),
+    },
+    historyLimit: integer(env, 'SHEETCAST_HISTORY', 1000, 0, 1_000_000),
+    batchIdLimit: integer(env, 'SHEETCAST_BATCH_IDS', 10_000, 1, 10_000_000),
+    maxBufferedBytes: integer(env, 'SHEETCAST_MAX_BUFFERED_BYTES', 4 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    maxViewersPerDoc: integer(env, 'SHEETCAST_MAX_VIEWERS_PER_DOC', 20_000, 1, 10_000_000),
+    maxConnectionsPerIp: integer(env, 'SHEETCAST_MAX_CONNECTIONS_PER_IP', 1_000, 1, 10_000_000),
+    pingIntervalMs: integer(env, 'SHEETCAST_PING_MS', 30_000, 100, 3_600_000),
+    presenceIntervalMs: integer(env, 'SHEETCAST_PRESENCE_MS', 1_000, 50, 60_000),
+  };
+}

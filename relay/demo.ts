@@ -1,0 +1,87 @@
+// The demo doc: a live scoreboard that edits itself once a second through the same ingest path
+// as the add-on, so `npm start` on a fresh machine shows Sheetcast working.
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { RangeValues } from '../protocol/wire.ts';
+import { hashSecret, newDocId, newIngestKey, newShareId } from './secrets.ts';
+import type { DocRecord } from './store/store.ts';
+
+const OWNER = 'demo';
+const SPREADSHEET = 'demo-scoreboard';
+const SHEET = 'Scoreboard';
+const TEAMS = ['Otters', 'Falcons', 'Comets', 'Foxes', 'Herons', 'Lynxes'];
+const HEADER = ['Team', 'Played', 'Won', 'Drawn', 'Points'];
+const RANGE = 'A1:E8'; // header, six teams, and an "updated" line
+
+interface Row {
+  team: string;
+  played: number;
+  won: number;
+  drawn: number;
+}
+
+function grid(table: Row[], now: Date): RangeValues {
+  const ranked = [...table].sort((a, b) => points(b) - points(a) || a.team.localeCompare(b.team));
+  const values = [
+    HEADER,
+    ...ranked.map((r) => [r.team, String(r.played), String(r.won), String(r.drawn), String(points(r))]),
+    ['Updated', now.toISOString().slice(11, 19) + ' UTC', '', '', ''],
+  ];
+  return { sheet: SHEET, range: RANGE, values };
+}
+
+const points = (r: Row) => r.won * 3 + r.drawn;
+
+/** Reads the table back from stored cells so a restarted demo carries on where it was. */
+function tableFrom(values: string[][] | undefined): Row[] {
+  const rows = (values ?? []).slice(1, 1 + TEAMS.length).filter((r) => TEAMS.includes(r[0] ?? ''));
+  if (rows.length !== TEAMS.length) return TEAMS.map((team) => ({ team, played: 0, won: 0, drawn: 0 }));
+  return rows.map((r) => ({ team: r[0]!, played: Number(r[1]) || 0, won: Number(r[2]) || 0, drawn: Number(r[3]) || 0 }));
+}
+
+async function demoDoc(app: FastifyInstance): Promise<DocRecord> {
+  const existing = await app.store.findDoc(OWNER, SPREADSHEET);
+  if (existing) return existing;
+  return app.store.createDoc({
+    docId: newDocId(),
+    shareId: newShareId(),
+    ownerId: OWNER,
+    spreadsheetId: SPREADSHEET,
+    title: 'Sheetcast demo: a live scoreboard',
+    ranges: [{ sheet: SHEET, range: RANGE }],
+    access: 'link',
+    allow: [],
+    // Nobody holds this key: the demo writes through the ingestor directly.
+    ingestKeyHash: hashSecret(newIngestKey()),
+  });
+}
+
+/** Publishes (or reuses) the demo doc and plays a match every `intervalMs`. */
+export async function startDemo(app: FastifyInstance, intervalMs = 1000): Promise<{ viewUrl: string }> {
+  const doc = await demoDoc(app);
+  const snapshot = await app.store.readSnapshot(doc.docId);
+  const table = tableFrom(snapshot?.ranges[0]?.values);
+  const write = (field: 'edits' | 'ranges') =>
+    app.ingestor.apply(doc, { batchId: randomUUID(), at: Date.now(), grids: [grid(table, new Date())] }, field);
+  await write('ranges');
+
+  const timer = setInterval(() => {
+    const [home, away] = pickTwo(table);
+    home.played++;
+    away.played++;
+    const roll = Math.random();
+    if (roll < 0.25) {
+      home.drawn++;
+      away.drawn++;
+    } else (roll < 0.65 ? home : away).won++;
+    write('edits').catch((error: unknown) => app.log.error({ err: error }, 'demo edit failed'));
+  }, intervalMs);
+  app.addHook('preClose', async () => clearInterval(timer));
+  return { viewUrl: `${app.config.publicUrl}/view/${doc.shareId}` };
+}
+
+function pickTwo<T>(items: T[]): [T, T] {
+  const i = Math.floor(Math.random() * items.length);
+  const j = (i + 1 + Math.floor(Math.random() * (items.length - 1))) % items.length;
+  return [items[i]!, items[j]!];
+}

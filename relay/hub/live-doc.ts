@@ -1,0 +1,102 @@
+// A doc that has viewers on this instance: its cells in memory (so a snapshot or a resume
+// costs no store read), its viewers, and its most recent delta frames.
+import type { WebSocket } from 'ws';
+import { intersect, parseA1, type Rect } from '../../protocol/a1.ts';
+import type { Access, DeltaFrame, RangeValues, ShareSnapshot, SnapshotFrame } from '../../protocol/wire.ts';
+import type { Delta, DocRecord } from '../store/store.ts';
+
+const RECENT_FRAMES = 128;
+
+interface LiveRange extends RangeValues {
+  rect: Rect;
+}
+
+export class LiveDoc {
+  readonly docId: string;
+  readonly shareId: string;
+  readonly viewers = new Set<WebSocket>();
+  /** Viewer counts of other instances, by instance id, with when they were reported. */
+  readonly remoteViewers = new Map<string, { viewers: number; seenAt: number }>();
+  /** Viewers between arriving and being added; the doc stays loaded for them. */
+  joining = 0;
+  presenceSent = -1;
+  epoch = 0;
+  seq = 0;
+  title = '';
+  access: Access = 'link';
+  allow: string[] = [];
+  #ranges: LiveRange[] = [];
+  #snapshotFrame: Buffer | null = null;
+  #recent: { seq: number; frame: Buffer }[] = [];
+
+  constructor(doc: DocRecord, snapshot: ShareSnapshot) {
+    this.docId = doc.docId;
+    this.shareId = doc.shareId;
+    this.reset(doc, snapshot);
+  }
+
+  /** Starts over from the store's word: new settings, cells and position; history is dropped. */
+  reset(doc: DocRecord, snapshot: ShareSnapshot): void {
+    this.title = doc.title;
+    this.access = doc.access;
+    this.allow = doc.allow;
+    this.epoch = snapshot.epoch;
+    this.seq = snapshot.seq;
+    this.#ranges = snapshot.ranges.map((r) => ({ ...r, rect: parseA1(r.range)! }));
+    this.#snapshotFrame = null;
+    this.#recent = [];
+  }
+
+  /** Applies the next delta (its seq must be this doc's seq + 1) and returns its frame. */
+  apply(delta: Delta): Buffer {
+    for (const change of delta.changes) {
+      const rect = parseA1(change.range)!;
+      for (const range of this.#ranges) {
+        if (range.sheet !== change.sheet) continue;
+        const both = intersect(rect, range.rect);
+        if (!both) continue;
+        for (let row = both.top; row <= both.bottom; row++) {
+          const from = change.values[row - rect.top]!;
+          const to = range.values[row - range.rect.top]!;
+          for (let col = both.left; col <= both.right; col++) {
+            const value = from[col - rect.left];
+            if (value !== null && value !== undefined) to[col - range.rect.left] = value;
+          }
+        }
+      }
+    }
+    this.seq = delta.seq;
+    this.#snapshotFrame = null;
+    const frame = toFrame({ type: 'delta', seq: delta.seq, changes: delta.changes } satisfies DeltaFrame);
+    this.#recent.push({ seq: delta.seq, frame });
+    if (this.#recent.length > RECENT_FRAMES) this.#recent.shift();
+    return frame;
+  }
+
+  snapshot(): ShareSnapshot {
+    return {
+      epoch: this.epoch,
+      seq: this.seq,
+      title: this.title,
+      ranges: this.#ranges.map(({ sheet, range, values }) => ({ sheet, range, values })),
+    };
+  }
+
+  /** The snapshot frame, serialized once per seq however many viewers ask. */
+  snapshotFrame(): Buffer {
+    this.#snapshotFrame ??= toFrame({ type: 'snapshot', ...this.snapshot() } satisfies SnapshotFrame);
+    return this.#snapshotFrame;
+  }
+
+  /** The frames after `seq` from memory, or null when they are no longer all there. */
+  recentFramesAfter(seq: number): Buffer[] | null {
+    if (seq === this.seq) return [];
+    const first = this.#recent[0];
+    if (!first || seq < first.seq - 1 || seq > this.seq) return null;
+    return this.#recent.filter((f) => f.seq > seq).map((f) => f.frame);
+  }
+}
+
+export function toFrame(frame: object): Buffer {
+  return Buffer.from(JSON.stringify(frame));
+}

@@ -1,0 +1,93 @@
+// Who may do what: publishers (the admin token or a Google ID token), owners of a doc, and
+// holders of a doc's ingest key. Viewers of link shares need nothing but the share id.
+import type { FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { OAuth2Client } from 'google-auth-library';
+import { forbidden, notFound, unauthorized } from '../errors.ts';
+import { hashSecret, secretMatches } from '../secrets.ts';
+import type { DocRecord } from '../store/store.ts';
+
+export interface Principal {
+  /** `admin`, or `google:<sub>`: the owner recorded on docs it publishes. */
+  id: string;
+  email: string | null;
+  admin: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    authenticatePublisher(request: FastifyRequest): Promise<Principal>;
+    /** The doc, when the request's publisher owns it (the admin owns every doc). */
+    ownedDoc(request: FastifyRequest, docId: string): Promise<DocRecord>;
+    /** The doc, when the request carries its current ingest key. */
+    ingestDoc(request: FastifyRequest, docId: string): Promise<DocRecord>;
+  }
+}
+
+function bearer(request: FastifyRequest): string {
+  const header = request.headers.authorization;
+  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  if (!match) throw unauthorized('send "Authorization: Bearer <token>"');
+  return match[1]!;
+}
+
+/** Google's endpoints, or the emulator's when SHEETCAST_GOOGLE_BASE is set (same paths). */
+export function googleEndpoints(base: string | undefined) {
+  if (!base) return undefined;
+  return {
+    oauth2FederatedSignonPemCertsUrl: `${base}/oauth2/v1/certs`,
+    oauth2FederatedSignonJwkCertsUrl: `${base}/oauth2/v3/certs`,
+    oauth2TokenUrl: `${base}/token`,
+    oauth2RevokeUrl: `${base}/revoke`,
+    oauth2AuthBaseUrl: `${base}/o/oauth2/v2/auth`,
+    tokenInfoUrl: `${base}/tokeninfo`,
+  };
+}
+
+export default fp(
+  async (app) => {
+    const { config, store } = app;
+    const adminHash = config.adminToken ? hashSecret(config.adminToken) : null;
+    const google = new OAuth2Client({ endpoints: googleEndpoints(config.googleBase) });
+
+    async function verifyGoogle(token: string): Promise<Principal> {
+      if (config.googleClientIds.length === 0) throw unauthorized('invalid token');
+      let payload;
+      try {
+        payload = (await google.verifyIdToken({ idToken: token, audience: config.googleClientIds })).getPayload();
+      } catch (error) {
+        throw unauthorized(`invalid Google ID token: ${(error as Error).message.split('\n')[0]}`);
+      }
+      if (!payload?.sub) throw unauthorized('the Google ID token has no subject');
+      if (payload.email_verified !== true) throw unauthorized('the Google account\'s email is not verified');
+      return { id: `google:${payload.sub}`, email: payload.email ?? null, admin: false };
+    }
+
+    async function authenticatePublisher(request: FastifyRequest): Promise<Principal> {
+      const token = bearer(request);
+      if (adminHash && secretMatches(token, adminHash)) return { id: 'admin', email: null, admin: true };
+      // A JWT has three dot-separated parts; anything else cannot be a Google ID token.
+      if (token.split('.').length === 3) return verifyGoogle(token);
+      throw unauthorized('invalid token');
+    }
+
+    app.decorate('authenticatePublisher', authenticatePublisher);
+
+    app.decorate('ownedDoc', async (request: FastifyRequest, docId: string) => {
+      const principal = await authenticatePublisher(request);
+      const doc = await store.getDoc(docId);
+      if (!doc) throw notFound('unknown_doc', 'no doc has this id');
+      if (!principal.admin && doc.ownerId !== principal.id) throw forbidden('this doc belongs to someone else');
+      return doc;
+    });
+
+    app.decorate('ingestDoc', async (request: FastifyRequest, docId: string) => {
+      const key = bearer(request);
+      const doc = await store.getDoc(docId);
+      if (!doc) throw notFound('unknown_doc', 'no doc has this id (it may have been unpublished)');
+      if (!secretMatches(key, doc.ingestKeyHash)) throw unauthorized('invalid ingest key');
+      return doc;
+    });
+  },
+  { name: 'auth', dependencies: ['store'] },
+);

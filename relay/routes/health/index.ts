@@ -1,0 +1,26 @@
+// Liveness, readiness and metrics for the operator.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+
+const Status = Type.Object({ status: Type.String() });
+
+const routes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/healthz', { schema: { response: { 200: Status } } }, async () => ({ status: 'ok' }));
+
+  app.get('/readyz', { schema: { response: { 200: Status, 503: Status } } }, async (request, reply) => {
+    try {
+      await Promise.all([app.store.ping(), app.bus.ping()]);
+      return { status: 'ready' };
+    } catch (error) {
+      request.log.warn({ err: error }, 'not ready');
+      return reply.code(503).send({ status: 'unavailable' });
+    }
+  });
+
+  app.get('/metrics', async (request, reply) => {
+    reply.type(app.metrics.registry.contentType);
+    return app.metrics.registry.metrics();
+  });
+};
+
+export default routes;

@@ -1,0 +1,14 @@
+// The live socket: `GET /v1/live?share=<shareId>[&epoch=E&seq=N]`.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { LIVE_PATH } from '../../../protocol/wire.ts';
+import { LiveQuery } from '../../schemas.ts';
+
+const routes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(LIVE_PATH, { websocket: true, schema: { querystring: LiveQuery } }, async (socket, request) => {
+    const { share, epoch, seq } = request.query;
+    const resume = epoch !== undefined && seq !== undefined ? { epoch: Number(epoch), seq: Number(seq) } : null;
+    await app.hub.join(socket, share, request.ip, resume);
+  });
+};
+
+export default routes;

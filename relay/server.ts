@@ -1,0 +1,38 @@
+// Reads the configuration, builds the relay, listens, and shuts down cleanly on a signal.
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { startDemo } from './demo.ts';
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`sheetcast: bad configuration: ${error.message}\n`);
+  process.exit(78); // EX_CONFIG
+}
+
+const app = await buildApp(config);
+const demo = config.demo ? await startDemo(app) : null;
+await app.listen({ port: config.port, host: config.host });
+const address = app.server.address();
+const port = typeof address === 'object' && address ? address.port : config.port;
+app.log.info({ url: `http://${config.host}:${port}` }, 'relay listening');
+
+if (demo) process.stdout.write(`\nSheetcast demo: a live scoreboard at ${demo.viewUrl}\n\n`);
+
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (stopping) process.exit(1); // a second signal: stop now
+    stopping = true;
+    app.log.info({ signal }, 'shutting down');
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        app.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,101 @@
+// The Store is the source of truth: docs, shares, hashed ingest keys, cells with their
+// per-cell `at`, bounded delta history and recent batch ids. It assigns each doc's seq
+// atomically with the write. SQLite (`sqlite.ts`) by default; Postgres slots in here.
+import type { Access, IngestResult, PublishedRange, RangeChanges, ShareSnapshot } from '../../protocol/wire.ts';
+import type { Area, CellWrite } from '../cells/cells.ts';
+
+export interface DocRecord {
+  docId: string;
+  shareId: string;
+  /** `google:<sub>` for a Google user, `admin` for the admin token, `demo` for the demo. */
+  ownerId: string;
+  spreadsheetId: string;
+  title: string;
+  ranges: PublishedRange[];
+  access: Access;
+  allow: string[];
+  ingestKeyHash: string;
+  epoch: number;
+  seq: number;
+  createdAt: number;
+  lastEditAt: number | null;
+}
+
+export type NewDoc = Omit<DocRecord, 'epoch' | 'seq' | 'createdAt' | 'lastEditAt'>;
+
+export interface DocChange {
+  title?: string;
+  /** New ranges start a new epoch: history is dropped and cells outside them are deleted. */
+  ranges?: PublishedRange[];
+  access?: Access;
+  allow?: string[];
+  ingestKeyHash?: string;
+}
+
+/** A batch of writes, already clipped to the doc's published ranges. */
+export interface Batch {
+  batchId: string;
+  at: number;
+  writes: CellWrite[];
+  areas: Area[];
+  /** Cells in the request; those not applied are reported as dropped. */
+  incoming: number;
+}
+
+/** One sequenced change of a doc, as stored in history and carried by the bus. */
+export interface Delta {
+  docId: string;
+  epoch: number;
+  seq: number;
+  changes: RangeChanges[];
+}
+
+export interface BatchOutcome {
+  result: IngestResult;
+  /** Null when nothing changed (or the batch was a duplicate): nothing is sent. */
+  delta: Delta | null;
+}
+
+export interface Store {
+  createDoc(doc: NewDoc): Promise<DocRecord>;
+  getDoc(docId: string): Promise<DocRecord | null>;
+  getDocByShare(shareId: string): Promise<DocRecord | null>;
+  findDoc(ownerId: string, spreadsheetId: string): Promise<DocRecord | null>;
+  updateDoc(docId: string, change: DocChange): Promise<DocRecord | null>;
+  /** Deletes the doc with its cells, history and batch ids. False when there was none. */
+  deleteDoc(docId: string): Promise<boolean>;
+  /** Applies a batch last-writer-wins by `at`; null when the doc does not exist. */
+  applyBatch(docId: string, batch: Batch): Promise<BatchOutcome | null>;
+  readSnapshot(docId: string): Promise<ShareSnapshot | null>;
+  /** The deltas after `afterSeq` in `epoch`, or null when they cannot all be given. */
+  readDeltas(docId: string, epoch: number, afterSeq: number): Promise<Delta[] | null>;
+  /** Throws when the store cannot serve. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StoredCell {
+  value: string;
+  at: number;
+}
+
+/**
+ * Last-writer-wins by `at`, per cell: a write older than the stored cell is dropped; a write at
+ * the same or a later time is kept (its `at` is recorded even when the value is unchanged, so a
+ * late older write cannot undo it). `changed` are the kept writes whose value differs.
+ */
+export function resolveWrites(
+  writes: CellWrite[],
+  at: number,
+  stored: (w: CellWrite) => StoredCell | undefined,
+): { keep: CellWrite[]; changed: CellWrite[] } {
+  const keep: CellWrite[] = [];
+  const changed: CellWrite[] = [];
+  for (const w of writes) {
+    const current = stored(w);
+    if (current && current.at > at) continue;
+    keep.push(w);
+    if ((current?.value ?? '') !== w.value) changed.push(w);
+  }
+  return { keep, changed };
+}
