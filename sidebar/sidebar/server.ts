@@ -19,6 +19,19 @@ export interface AddonState {
   sentToday: number;
   /** The last failure in words (relay unreachable, key rejected…), null when all is well. */
   lastError: string | null;
+  /** Batches waiting for the relay to answer (kept and re-sent in order). */
+  pending?: number;
+  /** The last batches delivered, newest last. */
+  recent?: RecentSend[];
+}
+
+export interface RecentSend {
+  /** ms since epoch */
+  at: number;
+  kind: 'edits' | 'snapshot';
+  cells: number;
+  /** `Sheet1!B2:C3`, one per range in the batch. */
+  ranges: string[];
 }
 
 export interface PublishSettings {
@@ -30,8 +43,8 @@ export interface PublishSettings {
 
 export interface ServerFunctions {
   getState(): AddonState;
-  publish(settings: PublishSettings): unknown;
-  unpublish(): unknown;
+  publish(settings: PublishSettings): AddonState;
+  unpublish(): AddonState;
   useSelection(): PublishedRange;
 }
 

@@ -186,6 +186,23 @@ export class SheetcastSidebar extends LitElement {
       ${live.status === 'stopped' && addon.access === 'restricted'
         ? html`<p class="hint">Viewer count needs sign-in for private sheets.</p>`
         : nothing}
+      ${addon.pending ? html`<p class="hint">${addon.pending} ${addon.pending === 1 ? 'batch' : 'batches'} waiting for the relay; they are re-sent in order.</p>` : nothing}
+      ${addon.recent?.length
+        ? html`<section>
+            <h2>Recently sent</h2>
+            <ul class="recent">
+              ${addon.recent
+                .slice(-5)
+                .reverse()
+                .map(
+                  (r) => html`<li>
+                    <span>${r.kind === 'snapshot' ? 'Whole ranges' : r.ranges.join(', ')}</span>
+                    <time datetime=${new Date(r.at).toISOString()}>${clock(r.at)}</time>
+                  </li>`,
+                )}
+            </ul>
+          </section>`
+        : nothing}
       <section>
         <h2>Published</h2>
         <ul>
@@ -241,8 +258,7 @@ export class SheetcastSidebar extends LitElement {
     this._error = '';
     try {
       const allow = this._allow.split(/[\s,;]+/).filter(Boolean);
-      await callServer('publish', { title: this._title.trim() || 'Untitled', ranges: this._ranges, access: this._access, allow });
-      this._show(await callServer('getState'));
+      this._show(await callServer('publish', { title: this._title.trim() || 'Untitled', ranges: this._ranges, access: this._access, allow }));
     } catch (error) {
       this._error = messageOf(error);
     } finally {
@@ -254,9 +270,8 @@ export class SheetcastSidebar extends LitElement {
     this._busy = 'stopping';
     this._error = '';
     try {
-      await callServer('unpublish');
+      this._show(await callServer('unpublish'));
       this._confirmStop = false;
-      this._show(await callServer('getState'));
     } catch (error) {
       this._error = messageOf(error);
     } finally {
@@ -282,6 +297,10 @@ export class SheetcastSidebar extends LitElement {
 
 export function embedSnippet(embedUrl: string, shareId: string): string {
   return `<script src="${embedUrl}" async></script>\n<sheetcast-view share="${shareId}"></sheetcast-view>`;
+}
+
+function clock(at: number): string {
+  return new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
 
 function inputValue(event: Event): string {

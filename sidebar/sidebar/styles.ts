@@ -134,6 +134,13 @@ export const sidebarStyles = css`
     font-size: 16px;
     line-height: 1;
   }
+  .recent li {
+    font-size: 12px;
+  }
+  .recent time {
+    flex: none;
+    color: #5e5e5e;
+  }
   .choices label {
     display: flex;
     gap: 6px;

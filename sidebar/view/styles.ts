@@ -67,9 +67,12 @@ export const viewStyles = css`
     margin: 0;
     font-size: 15px;
     font-weight: 600;
+    overflow-wrap: anywhere;
+    /* Long titles get two lines, then an ellipsis. */
+    display: -webkit-box;
+    -webkit-box-orient: vertical;
+    -webkit-line-clamp: 2;
     overflow: hidden;
-    text-overflow: ellipsis;
-    white-space: nowrap;
   }
   :host([full-page]) h1 {
     font-size: 18px;
