@@ -1,0 +1,40 @@
+// The installable triggers: one edit, one change and one hourly trigger per user per
+// spreadsheet (the most an add-on may hold), created once however often publish is pressed.
+
+type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
+
+export const Handler = {
+  edit: 'onSheetEdit',
+  change: 'onSheetChange',
+  check: 'hourlyCheck',
+} as const;
+
+function ours(ss: Spreadsheet): GoogleAppsScript.Script.Trigger[] {
+  const names: readonly string[] = Object.values(Handler);
+  return ScriptApp.getUserTriggers(ss).filter((t) => names.includes(t.getHandlerFunction()));
+}
+
+function has(triggers: GoogleAppsScript.Script.Trigger[], handler: string, type: GoogleAppsScript.Script.EventType): boolean {
+  return triggers.some((t) => t.getHandlerFunction() === handler && t.getEventType() === type);
+}
+
+export function ensureTriggers(ss: Spreadsheet): void {
+  const existing = ours(ss);
+  if (!has(existing, Handler.edit, ScriptApp.EventType.ON_EDIT)) ScriptApp.newTrigger(Handler.edit).forSpreadsheet(ss).onEdit().create();
+  if (!has(existing, Handler.change, ScriptApp.EventType.ON_CHANGE)) ScriptApp.newTrigger(Handler.change).forSpreadsheet(ss).onChange().create();
+  // Add-ons may not run time-driven triggers more often than hourly.
+  if (!has(existing, Handler.check, ScriptApp.EventType.CLOCK)) ScriptApp.newTrigger(Handler.check).timeBased().everyHours(1).create();
+}
+
+export function removeTriggers(ss: Spreadsheet): void {
+  for (const trigger of ours(ss)) ScriptApp.deleteTrigger(trigger);
+}
+
+export function triggersInstalled(ss: Spreadsheet): boolean {
+  const existing = ours(ss);
+  return (
+    has(existing, Handler.edit, ScriptApp.EventType.ON_EDIT) &&
+    has(existing, Handler.change, ScriptApp.EventType.ON_CHANGE) &&
+    has(existing, Handler.check, ScriptApp.EventType.CLOCK)
+  );
+}

@@ -1,0 +1,30 @@
+// The add-on's own budgets. Apps Script's documented limits they respect are named beside each.
+
+/**
+ * Cells compared with what was last sent on each trigger run (the repair of dropped onEdit
+ * events). Docs up to this size are compared whole on every run; larger ones in a rotating
+ * window of this many cells, so a dropped edit is repaired within a few runs.
+ */
+export const REPAIR_CELLS_PER_RUN = 2_000;
+
+/**
+ * Published cells that keep a 4-character fingerprint of what was last sent (4 bytes each in
+ * document properties: 80 KB of the store's 500 KB). Cells past it are caught by the hourly check.
+ */
+export const BASELINE_CELLS = 20_000;
+
+/** Pending batches kept in document properties before the outbox gives way to one resync snapshot. */
+export const OUTBOX_MAX_CHARS = 100_000;
+export const OUTBOX_MAX_ENTRIES = 100;
+
+/** Apps Script allows 9 KB per property value; chunks stay safely under it (UTF-8 bytes). */
+export const PROPERTY_CHUNK_BYTES = 8_000;
+
+/** Outbox batches re-sent in one run once the relay answers again (the rest wait for the next run). */
+export const MAX_FLUSH_PER_RUN = 20;
+
+/** Recent sends shown in the sidebar. */
+export const RECENT_SENDS = 10;
+
+/** How long a trigger run waits for the document lock before leaving the work to the next run. */
+export const LOCK_WAIT_MS = 20_000;

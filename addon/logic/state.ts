@@ -1,0 +1,106 @@
+// Everything the add-on remembers about a published doc, and how it maps onto document
+// properties (read with one getProperties, written with one setProperties per run).
+
+import type { Access, PublishedRange } from '../../protocol/wire.ts';
+import type { Baseline, Cursor } from './baseline.ts';
+import { readBlob, writeBlob, type PropertyMap } from './blob.ts';
+
+export interface PublishedDoc {
+  docId: string;
+  shareId: string;
+  ingestKey: string;
+  viewUrl: string;
+  embedUrl: string;
+  title: string;
+  access: Access;
+  allow: string[];
+  ranges: PublishedRange[];
+}
+
+/** A request the relay has not acknowledged yet, re-sent as is (same batchId) by a later run. */
+export interface OutboxEntry {
+  method: 'post' | 'put';
+  path: string;
+  batchId: string;
+  payload: string;
+  cells: number;
+}
+
+export interface RecentSend {
+  at: number;
+  kind: 'edits' | 'snapshot';
+  cells: number;
+  ranges: string[];
+}
+
+export interface Status {
+  error: { message: string; at: number } | null;
+  lastSentAt: number | null;
+  /** The day (YYYY-MM-DD, script time zone) that sentToday counts. */
+  day: string;
+  sentToday: number;
+  recent: RecentSend[];
+}
+
+export interface SyncState {
+  doc: PublishedDoc | null;
+  outbox: OutboxEntry[];
+  /** The outbox overflowed or the ranges moved: the next run sends one snapshot instead. */
+  resync: boolean;
+  /** The published ranges moved with the data: PATCH them before anything else. */
+  rangesChanged: boolean;
+  cursor: Cursor;
+  /** valuesHash of the published values the relay was last known to hold ('' when unknown). */
+  checkHash: string;
+  /** One per published range, same order. */
+  baselines: Baseline[];
+  status: Status;
+}
+
+export function emptyStatus(): Status {
+  return { error: null, lastSentAt: null, day: '', sentToday: 0, recent: [] };
+}
+
+export function emptyState(status: Status = emptyStatus()): SyncState {
+  return { doc: null, outbox: [], resync: false, rangesChanged: false, cursor: { range: 0, row: 0 }, checkHash: '', baselines: [], status };
+}
+
+function parse<T>(text: string | null | undefined, fallback: T): T {
+  if (!text) return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+export function encodeState(state: SyncState): PropertyMap {
+  const map: PropertyMap = { status: JSON.stringify(state.status) };
+  if (!state.doc) return map;
+  map['doc'] = JSON.stringify(state.doc);
+  map['sync'] = JSON.stringify({ resync: state.resync, rangesChanged: state.rangesChanged, cursor: state.cursor, checkHash: state.checkHash });
+  if (state.outbox.length > 0) writeBlob(map, 'outbox', JSON.stringify(state.outbox));
+  state.baselines.forEach((baseline, i) => {
+    if (baseline) writeBlob(map, `base${i}`, baseline);
+  });
+  return map;
+}
+
+export function decodeState(map: PropertyMap): SyncState {
+  const state = emptyState({ ...emptyStatus(), ...parse<Partial<Status>>(map['status'], {}) });
+  state.doc = parse<PublishedDoc | null>(map['doc'], null);
+  if (!state.doc) return state;
+  const sync = parse<{ resync?: boolean; rangesChanged?: boolean; cursor?: Cursor; checkHash?: string }>(map['sync'], {});
+  state.resync = sync.resync === true;
+  state.rangesChanged = sync.rangesChanged === true;
+  state.cursor = sync.cursor ?? state.cursor;
+  state.checkHash = sync.checkHash ?? '';
+  if (map['outbox'] !== undefined) {
+    // An outbox that cannot be read back is not silently lost: the relay gets a snapshot instead.
+    const outbox = parse<OutboxEntry[] | null>(readBlob(map, 'outbox'), null);
+    if (Array.isArray(outbox)) state.outbox = outbox;
+    else state.resync = true;
+  }
+  state.baselines = state.doc.ranges.map((_, i) => readBlob(map, `base${i}`) ?? '');
+  return state;
+}

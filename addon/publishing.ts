@@ -1,0 +1,127 @@
+// The sidebar's server functions: publish, stop, state, selection.
+
+import { Limits, type PublishResponse } from '../protocol/wire.ts';
+import type { PublishOptions, SidebarState } from './api.ts';
+import { RELAY_URL } from './config.ts';
+import { emptyState, type PublishedDoc } from './logic/state.ts';
+import { currentError, sentToday } from './logic/status.ts';
+import { loadState, saveState, type Loaded } from './gas/properties.ts';
+import { callRelay, identityToken } from './gas/relay.ts';
+import { today } from './gas/time.ts';
+import { activeSpreadsheet, removeAnchors, resolveRanges, selection, setAnchors } from './gas/sheets.ts';
+import { ensureTriggers, removeTriggers, triggersInstalled } from './gas/triggers.ts';
+import { catchUp } from './sync.ts';
+
+const LOCK_WAIT_MS = 30_000;
+
+function locked<T>(work: () => T): T {
+  const lock = LockService.getDocumentLock();
+  if (!lock.tryLock(LOCK_WAIT_MS)) throw new Error('Sheetcast is busy sending edits; try again in a moment.');
+  try {
+    return work();
+  } finally {
+    lock.releaseLock();
+  }
+}
+
+function published(loaded: Loaded): loaded is Loaded & { state: { doc: PublishedDoc } } {
+  return loaded.state.doc !== null;
+}
+
+function validate(options: PublishOptions, fallbackTitle: string): Required<PublishOptions> {
+  if (!options || !Array.isArray(options.ranges) || options.ranges.length === 0) throw new Error('Choose at least one range to publish.');
+  if (options.ranges.length > Limits.rangesPerDoc) throw new Error(`At most ${Limits.rangesPerDoc} ranges can be published.`);
+  const title = (options.title ?? '').trim() || fallbackTitle;
+  const access = options.access ?? 'link';
+  if (access !== 'link' && access !== 'restricted') throw new Error('Access is either "link" or "restricted".');
+  const allow = (options.allow ?? []).map((entry) => entry.trim()).filter(Boolean);
+  if (access === 'restricted' && allow.length === 0) throw new Error('List the emails or @domains allowed to view.');
+  return { title: title.slice(0, Limits.titleChars), ranges: options.ranges, access, allow };
+}
+
+/**
+ * Publishes the ranges (or updates the doc when already published: same link), anchors
+ * them, installs the triggers once, and sends the first snapshot.
+ */
+export function publish(options: PublishOptions): SidebarState {
+  const ss = activeSpreadsheet();
+  const wanted = validate(options, ss.getName());
+  const ranges = resolveRanges(ss, wanted.ranges);
+  locked(() => {
+    const loaded = loadState();
+    let doc = loaded.state.doc;
+    if (doc) {
+      const answer = callRelay('patch', `/v1/docs/${encodeURIComponent(doc.docId)}`, identityToken(), JSON.stringify({ ...wanted, ranges }));
+      if (answer.status === 404) doc = null; // unpublished elsewhere: publish afresh below
+      else if (answer.outcome !== 'sent') throw new Error(`Could not update the published doc: ${answer.problem}`);
+      else if (JSON.stringify(doc.ranges) !== JSON.stringify(ranges)) {
+        loaded.state = { ...emptyState(loaded.state.status), doc: { ...doc, ...wanted, ranges }, resync: true };
+      } else {
+        loaded.state.doc = { ...doc, ...wanted, ranges };
+      }
+    }
+    if (!doc) {
+      const body = JSON.stringify({ spreadsheetId: ss.getId(), ...wanted, ranges });
+      const answer = callRelay('post', '/v1/docs', identityToken(), body);
+      if (answer.outcome !== 'sent') throw new Error(`Could not publish: ${answer.problem}`);
+      const created = answer.body as PublishResponse;
+      loaded.state = { ...emptyState(loaded.state.status), resync: true };
+      loaded.state.doc = { ...created, ...wanted, ranges };
+    }
+    setAnchors(ss, ranges);
+    ensureTriggers(ss);
+    if (published(loaded)) catchUp(ss, loaded.state);
+    saveState(loaded);
+  });
+  return getState();
+}
+
+/** Stops sending edits (triggers removed first), then tells the relay, which closes every view. */
+export function unpublish(): SidebarState {
+  const ss = activeSpreadsheet();
+  locked(() => {
+    removeTriggers(ss);
+    const loaded = loadState();
+    const doc = loaded.state.doc;
+    if (!doc) return;
+    const answer = callRelay('delete', `/v1/docs/${encodeURIComponent(doc.docId)}`, identityToken());
+    if (answer.outcome !== 'sent' && answer.status !== 404) {
+      throw new Error(`Edits are no longer sent, but the relay could not be told to stop: ${answer.problem} Press Stop again.`);
+    }
+    removeAnchors(ss);
+    loaded.state = emptyState(loaded.state.status);
+    saveState(loaded);
+  });
+  return getState();
+}
+
+export function useSelection(): { sheet: string; range: string } {
+  return selection(activeSpreadsheet());
+}
+
+export function getState(): SidebarState {
+  const ss = activeSpreadsheet();
+  const { state } = loadState();
+  const doc = state.doc;
+  const error = currentError(state.status);
+  return {
+    published: doc !== null,
+    title: doc?.title ?? ss.getName(),
+    ranges: doc?.ranges ?? [],
+    access: doc?.access ?? 'link',
+    allow: doc?.allow ?? [],
+    shareId: doc?.shareId ?? null,
+    viewUrl: doc?.viewUrl ?? null,
+    embedUrl: doc?.embedUrl ?? null,
+    sentToday: sentToday(state.status, today()),
+    lastError: error ? error.message : null,
+    relayUrl: RELAY_URL,
+    user: Session.getEffectiveUser().getEmail(),
+    embedSnippet: doc ? `<script src="${doc.embedUrl}" async></script>\n<sheetcast-view share="${doc.shareId}"></sheetcast-view>` : null,
+    triggersInstalled: doc !== null && triggersInstalled(ss),
+    pending: state.outbox.length,
+    resync: state.resync,
+    lastSentAt: state.status.lastSentAt,
+    recent: state.status.recent,
+  };
+}

@@ -1,0 +1,171 @@
+// Delivery to the relay for the three triggers: every run first sends what earlier runs left
+// (outbox, moved ranges, resync snapshot), then its own batch; a batch the relay does not
+// acknowledge waits in the outbox.
+
+import { formatA1, type Rect } from '../protocol/a1.ts';
+import type { RangeValues } from '../protocol/wire.ts';
+import { baselineCovered, codesOf, planWindow, recordSent, repairBlock } from './logic/baseline.ts';
+import { editsEntry, newBatchId, rangesOf, snapshotEntry } from './logic/batch.ts';
+import { clipToPublished, rangeRect } from './logic/clip.ts';
+import { valuesHash } from './logic/hash.ts';
+import { MAX_FLUSH_PER_RUN, REPAIR_CELLS_PER_RUN } from './logic/limits.ts';
+import { enqueue, type Outcome } from './logic/outbox.ts';
+import type { OutboxEntry, PublishedDoc, SyncState } from './logic/state.ts';
+import { noteError, noteSent } from './logic/status.ts';
+import { callRelay, identityToken } from './gas/relay.ts';
+import { today } from './gas/time.ts';
+import { readAnchors, readRanges, readValues, setAnchors } from './gas/sheets.ts';
+
+type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
+type Published = SyncState & { doc: PublishedDoc };
+
+/** Changes that can move published cells or rename their sheet: the relay gets a snapshot. */
+const STRUCTURAL = ['INSERT_ROW', 'INSERT_COLUMN', 'REMOVE_ROW', 'REMOVE_COLUMN', 'INSERT_GRID', 'REMOVE_GRID'];
+
+/** One edit-trigger run: the edited cells inside the published ranges, plus any repair. */
+export function syncEdit(ss: Spreadsheet, state: Published, edited: { sheet: string; rect: Rect } | null): void {
+  followAnchors(ss, state);
+  const snapshotDue = state.resync;
+  if (!catchUp(ss, state)) {
+    // The relay did not answer this run: keep this batch without spending another fetch.
+    const batch = state.resync ? null : buildBatch(ss, state, edited);
+    if (batch) enqueue(state, batch);
+    return;
+  }
+  if (snapshotDue) return; // the snapshot just sent carries this edit
+  const batch = buildBatch(ss, state, edited);
+  if (batch && deliver(state, batch) === 'retry') enqueue(state, batch);
+}
+
+/** One change-trigger run: structure changed, so anchors are re-read and a snapshot is sent. */
+export function syncChange(ss: Spreadsheet, state: Published, changeType: string): void {
+  if (changeType === 'EDIT' || changeType === 'FORMAT') return; // onEdit sends values; formats are not published
+  followAnchors(ss, state);
+  if (STRUCTURAL.includes(changeType)) state.resync = true;
+  catchUp(ss, state);
+}
+
+/** The hourly run: catches what no trigger reports (formulas, API writes, other scripts). */
+export function syncCheck(ss: Spreadsheet, state: Published): void {
+  followAnchors(ss, state);
+  if (!catchUp(ss, state)) return;
+  const values = readRanges(ss, state.doc.ranges);
+  if (valuesHash(values) !== state.checkHash) sendSnapshot(state, values);
+}
+
+/** Sends what earlier runs left, in order. False when the relay did not answer. */
+export function catchUp(ss: Spreadsheet, state: Published): boolean {
+  if (!flushOutbox(state)) return false;
+  if (state.rangesChanged && !updateRanges(state)) return false;
+  if (state.resync && sendSnapshot(state, readRanges(ss, state.doc.ranges)) === 'retry') return false;
+  return true;
+}
+
+function flushOutbox(state: Published): boolean {
+  for (let sent = 0; state.outbox.length > 0 && sent < MAX_FLUSH_PER_RUN; sent++) {
+    if (deliver(state, state.outbox[0]!) === 'retry') return false;
+    state.outbox.shift();
+  }
+  return state.outbox.length === 0;
+}
+
+/** Sends one batch with the ingest key and notes the result where the sidebar shows it. */
+function deliver(state: Published, entry: OutboxEntry): Outcome {
+  const answer = callRelay(entry.method, entry.path, state.doc.ingestKey, entry.payload);
+  const now = Date.now();
+  if (answer.outcome === 'sent') {
+    noteSent(state.status, { at: now, kind: entry.method === 'put' ? 'snapshot' : 'edits', cells: entry.cells, ranges: rangesOf(entry) }, today(now));
+  } else if (answer.outcome === 'retry') {
+    const waiting = state.outbox.includes(entry) ? state.outbox.length : state.outbox.length + 1;
+    noteError(state.status, `${answer.problem} ${waiting} batch${waiting === 1 ? '' : 'es'} will be sent again.`, now);
+  } else {
+    noteError(state.status, `The relay rejected ${entry.method === 'put' ? 'a snapshot' : 'an edit'}: ${answer.problem}`, now);
+  }
+  return answer.outcome;
+}
+
+/** Sends the published values as the authoritative snapshot; they become the new baseline. */
+function sendSnapshot(state: Published, values: RangeValues[]): Outcome {
+  const at = Date.now();
+  const outcome = deliver(state, snapshotEntry(state.doc.docId, values, at, newBatchId(at)));
+  if (outcome === 'retry') return outcome; // resync stays marked: the next run reads afresh
+  state.resync = false;
+  const covered = baselineCovered(state.doc.ranges.map(rangeRect));
+  state.baselines = values.map((r, i) => (covered[i] ? codesOf(r.values) : ''));
+  state.checkHash = outcome === 'sent' ? valuesHash(values) : '';
+  return outcome;
+}
+
+/** PATCHes the doc's ranges after they moved with the data (as the publisher, the doc's owner). */
+function updateRanges(state: Published): boolean {
+  const body = JSON.stringify({ ranges: state.doc.ranges });
+  const answer = callRelay('patch', `/v1/docs/${encodeURIComponent(state.doc.docId)}`, identityToken(), body);
+  if (answer.outcome === 'retry') {
+    noteError(state.status, `${answer.problem} The moved ranges will be sent again.`, Date.now());
+    return false;
+  }
+  if (answer.outcome === 'rejected') noteError(state.status, `The relay refused the moved ranges: ${answer.problem}`, Date.now());
+  state.rangesChanged = false;
+  return true;
+}
+
+/**
+ * Re-reads where each published range's anchor is. A range that moved (rows or columns
+ * inserted or removed above or inside it, its sheet renamed) is updated; one whose cells
+ * or sheet were deleted stops being published.
+ */
+function followAnchors(ss: Spreadsheet, state: Published): void {
+  const anchors = readAnchors(ss, state.doc.ranges.length);
+  const same = anchors.every((a, i) => a && a.sheet === state.doc.ranges[i]!.sheet && a.range === state.doc.ranges[i]!.range);
+  if (same) return;
+  const kept = anchors.filter((a) => a !== null);
+  if (kept.length === 0) {
+    noteError(state.status, 'Every published range was deleted. Publish again to choose new ones.', Date.now());
+    return;
+  }
+  if (kept.length < anchors.length) {
+    noteError(state.status, 'A published range was deleted with its rows or sheet; the others stay published.', Date.now());
+    setAnchors(ss, kept);
+  }
+  state.doc.ranges = kept;
+  state.baselines = kept.map(() => '');
+  state.cursor = { range: 0, row: 0 };
+  state.rangesChanged = true;
+  state.resync = true;
+}
+
+/**
+ * This run's edits: the edited rectangle's display values inside each published range, then
+ * whatever in the comparison window differs from what was last sent (dropped events).
+ */
+function buildBatch(ss: Spreadsheet, state: Published, edited: { sheet: string; rect: Rect } | null): OutboxEntry | null {
+  const doc = state.doc;
+  const rects = doc.ranges.map(rangeRect);
+  const at = Date.now();
+  const edits: RangeValues[] = [];
+  const clips = edited ? clipToPublished(edited.sheet, edited.rect, doc.ranges) : [];
+  for (const clip of clips) {
+    const values = readValues(ss, clip.sheet, clip.rect);
+    edits.push({ sheet: clip.sheet, range: formatA1(clip.rect), values });
+    state.baselines[clip.index] = recordSent(rects[clip.index]!, state.baselines[clip.index] ?? '', clip.rect, values);
+  }
+
+  const covered = baselineCovered(rects);
+  const plan = planWindow(rects, covered, state.cursor, REPAIR_CELLS_PER_RUN);
+  const everything: RangeValues[] = [];
+  for (const block of plan.blocks) {
+    const rect = rects[block.range]!;
+    const sheet = doc.ranges[block.range]!.sheet;
+    const part = { top: rect.top + block.top, bottom: rect.top + block.top + block.rows - 1, left: rect.left, right: rect.right };
+    const values = readValues(ss, sheet, part);
+    const skip = clips.filter((c) => c.sheet === sheet).map((c) => c.rect);
+    const repair = repairBlock(sheet, rect, state.baselines[block.range] ?? '', block, values, skip);
+    edits.push(...repair.edits);
+    state.baselines[block.range] = repair.baseline;
+    everything.push({ sheet, range: doc.ranges[block.range]!.range, values });
+  }
+  state.cursor = plan.next;
+  // When this run read every published value, their fingerprint is what the relay will hold.
+  if (plan.whole && covered.every(Boolean)) state.checkHash = valuesHash(everything);
+  return edits.length > 0 ? editsEntry(doc.docId, edits, at, newBatchId(at)) : null;
+}

@@ -1,0 +1,83 @@
+// Entry points Apps Script calls: the simple triggers, the installable triggers and the menu.
+// Trigger runs hold the document lock and never throw: add-on triggers send no failure
+// e-mail, so every problem is recorded where the sidebar shows it.
+
+import { LOCK_WAIT_MS } from './logic/limits.ts';
+import { noteError } from './logic/status.ts';
+import type { PublishedDoc, SyncState } from './logic/state.ts';
+import { loadState, saveState } from './gas/properties.ts';
+import { messageOf } from './gas/relay.ts';
+import { activeSpreadsheet, rectOf } from './gas/sheets.ts';
+import { addMenu, alert, openSidebar } from './gas/ui.ts';
+import { getState, publish, unpublish, useSelection } from './publishing.ts';
+import { syncChange, syncCheck, syncEdit } from './sync.ts';
+
+type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
+
+function run(work: (ss: Spreadsheet, state: SyncState & { doc: PublishedDoc }) => void): void {
+  const lock = LockService.getDocumentLock();
+  // Busy for this long means another run is sending: its repair pass covers this one's cells.
+  if (!lock.tryLock(LOCK_WAIT_MS)) return;
+  try {
+    const loaded = loadState();
+    const state = loaded.state;
+    if (!state.doc) return;
+    try {
+      work(activeSpreadsheet(), state as SyncState & { doc: PublishedDoc });
+    } catch (error) {
+      noteError(state.status, messageOf(error), Date.now());
+      console.error(error);
+    }
+    saveState(loaded);
+  } catch (error) {
+    console.error(error);
+  } finally {
+    lock.releaseLock();
+  }
+}
+
+export function onInstall(e: GoogleAppsScript.Events.AddonOnInstall): void {
+  onOpen(e);
+}
+
+export function onOpen(_e: GoogleAppsScript.Events.SheetsOnOpen | GoogleAppsScript.Events.AddonOnInstall): void {
+  addMenu(); // nothing else: in AuthMode.NONE no other service may be touched
+}
+
+export function onSheetEdit(e: GoogleAppsScript.Events.SheetsOnEdit): void {
+  const edited = e?.range ? { sheet: e.range.getSheet().getName(), rect: rectOf(e.range) } : null;
+  run((ss, state) => syncEdit(ss, state, edited));
+}
+
+export function onSheetChange(e: GoogleAppsScript.Events.SheetsOnChange): void {
+  run((ss, state) => syncChange(ss, state, e?.changeType ?? 'OTHER'));
+}
+
+export function hourlyCheck(_e?: GoogleAppsScript.Events.TimeDriven): void {
+  run((ss, state) => syncCheck(ss, state));
+}
+
+export function showSidebar(): void {
+  openSidebar();
+}
+
+export function publishSelection(): void {
+  try {
+    // Already published: the sidebar is where ranges are changed.
+    if (!getState().published) {
+      publish({ title: activeSpreadsheet().getName(), ranges: [useSelection()], access: 'link', allow: [] });
+    }
+    openSidebar();
+  } catch (error) {
+    alert(messageOf(error));
+  }
+}
+
+export function stopPublishing(): void {
+  try {
+    unpublish();
+    activeSpreadsheet().toast('Sheetcast stopped publishing this spreadsheet.', 'Sheetcast');
+  } catch (error) {
+    alert(messageOf(error));
+  }
+}
