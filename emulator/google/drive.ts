@@ -37,8 +37,10 @@ export interface Delivery {
   channelId: string;
   state: 'sync' | 'update';
   messageNumber: number;
-  /** The receiver's HTTP status, or the network error's message. */
-  outcome: number | string;
+  /** How many file changes this notification stands for (0 for `sync`). */
+  changes: number;
+  /** The receiver's HTTP status, or the network error's message; null while in flight. */
+  outcome: number | string | null;
 }
 
 export interface DriveContext {
@@ -57,7 +59,8 @@ export class Drive {
   private readonly _channels = new Map<string, Channel>();
   /** Per channel, the deliveries in flight, chained so the receiver sees them in order. */
   private readonly _queues = new Map<string, Promise<void>>();
-  private readonly _pending = new Map<string, NodeJS.Timeout>();
+  /** Per file, the timer of the coming `update` and how many changes it will carry. */
+  private readonly _pending = new Map<string, { timer: NodeJS.Timeout; changes: number }>();
   readonly deliveries: Delivery[] = [];
 
   constructor(context: DriveContext) {
@@ -70,19 +73,24 @@ export class Drive {
 
   /** A file changed: one `update` to each of its live channels once the delay has passed. */
   fileChanged(fileId: string): void {
-    if (this._pending.has(fileId)) return;
+    const pending = this._pending.get(fileId);
+    if (pending) {
+      pending.changes++;
+      return;
+    }
     const timer = setTimeout(() => {
+      const { changes } = this._pending.get(fileId) ?? { changes: 1 };
       this._pending.delete(fileId);
       for (const channel of this._channels.values()) {
-        if (channel.fileId === fileId && this._live(channel)) this._notify(channel, 'update');
+        if (channel.fileId === fileId && this._live(channel)) this._notify(channel, 'update', changes);
       }
     }, this._context.notificationDelayMs);
-    this._pending.set(fileId, timer);
+    this._pending.set(fileId, { timer, changes: 1 });
   }
 
   /** Stops the timers and waits for deliveries in flight. */
   async close(): Promise<void> {
-    for (const timer of this._pending.values()) clearTimeout(timer);
+    for (const { timer } of this._pending.values()) clearTimeout(timer);
     this._pending.clear();
     for (const channel of this._channels.values()) channel.stopped = true;
     await Promise.all(this._queues.values());
@@ -152,7 +160,7 @@ export class Drive {
     return { status: 204 };
   }
 
-  private _notify(channel: Channel, state: Delivery['state']): void {
+  private _notify(channel: Channel, state: Delivery['state'], changes = 0): void {
     const messageNumber = ++channel.messageNumber;
     const headers: Record<string, string> = {
       'X-Goog-Channel-ID': channel.id,
@@ -164,17 +172,18 @@ export class Drive {
       ...(channel.token === null ? {} : { 'X-Goog-Channel-Token': channel.token }),
       ...(state === 'update' ? { 'X-Goog-Changed': 'content' } : {}),
     };
+    // Logged when sent, so every notification of one change is in the log as soon as any arrives.
+    const delivery: Delivery = { channelId: channel.id, state, messageNumber, changes, outcome: null };
+    this.deliveries.push(delivery);
     const previous = this._queues.get(channel.id) ?? Promise.resolve();
     const next = previous.then(async () => {
-      let outcome: number | string;
       try {
         const response = await fetch(channel.address, { method: 'POST', headers, body: '' });
         await response.arrayBuffer();
-        outcome = response.status;
+        delivery.outcome = response.status;
       } catch (error) {
-        outcome = error instanceof Error ? error.message : String(error);
+        delivery.outcome = error instanceof Error ? error.message : String(error);
       }
-      this.deliveries.push({ channelId: channel.id, state, messageNumber, outcome });
     });
     this._queues.set(channel.id, next);
     void next.finally(() => {
