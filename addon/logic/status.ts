@@ -8,7 +8,7 @@ export function noteSent(status: Status, send: RecentSend, day: string): void {
   status.sentToday = status.day === day ? status.sentToday + 1 : 1;
   status.day = day;
   status.lastSentAt = send.at;
-  status.recent = [send, ...status.recent].slice(0, RECENT_SENDS);
+  status.recent = [...status.recent, send].slice(-RECENT_SENDS); // newest last
 }
 
 export function noteError(status: Status, message: string, at: number): void {
