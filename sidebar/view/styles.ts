@@ -174,6 +174,11 @@ export const viewStyles = css`
     text-overflow: ellipsis;
     white-space: nowrap;
   }
+  @media (max-width: 480px) {
+    td {
+      min-width: 4.5rem;
+    }
+  }
   td.num {
     text-align: right;
   }

@@ -1,0 +1,235 @@
+// The relay's `/view/:shareId` page in Chromium against the real relay.
+import { copyFile, mkdir } from 'node:fs/promises';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { PublishResponse } from '../protocol/wire.ts';
+import { buildSidebar } from '../scripts/build-sidebar.ts';
+import { cellClass, cellText, launchChromium, openPage, screenshot } from './helpers/browser.ts';
+import { cell, eventually, postEdits, publishDoc, putSnapshot, startRelay } from './helpers/index.ts';
+import type { Relay } from './helpers/index.ts';
+
+const SCOREBOARD = [
+  ['Team', 'Played', 'Won', 'Drawn', 'Points', 'Note'],
+  ['Comets', '4', '2', '1', '7', ''],
+  ['Lynxes', '3', '2', '1', '7', 'Top of the table after a late winner against the Foxes on Saturday night'],
+  ['Foxes', '4', '1', '2', '5', ''],
+  ['Herons', '3', '0', '3', '3', ''],
+  ['Otters', '4', '0', '3', '3', ''],
+];
+
+let relay: Relay;
+let browser: Browser;
+let doc: PublishResponse;
+
+async function publishScoreboard(title = 'League table'): Promise<PublishResponse> {
+  const published = await publishDoc(relay, { title, ranges: [{ sheet: 'Scores', range: 'A1:F6' }] });
+  const put = await putSnapshot(relay, published, [{ sheet: 'Scores', range: 'A1:F6', values: SCOREBOARD }]);
+  expect(put.status).toBe(200);
+  return published;
+}
+
+async function openView(share: string, options: Parameters<typeof openPage>[1] = {}): Promise<Page & { errors: string[] }> {
+  const page = await openPage(browser, options);
+  await page.goto(`${relay.url}/view/${share}`);
+  await eventually(async () => expect(await cellText(page, 'A2')).toBe('Comets'));
+  return page;
+}
+
+/** A screenshot once the view is complete (the viewer count comes with the first presence frame). */
+async function picture(page: Page, name: string): Promise<string> {
+  await page.locator('sheetcast-view .viewers').waitFor({ timeout: 10_000 });
+  return screenshot(page, name);
+}
+
+beforeAll(async () => {
+  await buildSidebar();
+  relay = await startRelay();
+  browser = await launchChromium();
+  doc = await publishScoreboard();
+});
+
+afterEach(async () => {
+  for (const context of browser.contexts()) await context.close();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await relay?.stop();
+});
+
+describe('the live-view page', () => {
+  it('is titled after the doc, with a meta set that keeps the secret link out of search engines and referrers', async () => {
+    const page = await openView(doc.shareId);
+    expect(await page.title()).toBe('League table · Sheetcast');
+    const meta = (name: string) => page.locator(`meta[name="${name}"]`).getAttribute('content');
+    expect(await meta('viewport')).toContain('width=device-width');
+    expect(await meta('robots')).toBe('noindex, nofollow');
+    expect(await meta('referrer')).toBe('no-referrer');
+    expect(await meta('description')).toContain('League table');
+    expect(await meta('color-scheme')).toBe('light dark');
+    expect(await page.locator('meta[property="og:title"]').getAttribute('content')).toBe('League table · Sheetcast');
+    expect(await page.locator('sheetcast-view h1').textContent()).toBe('League table');
+    const response = await fetch(`${relay.url}/view/${doc.shareId}`);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(page.errors).toEqual([]);
+  });
+
+  it('shows the snapshot as a real table with column letters and row numbers as in Sheets', async () => {
+    const page = await openView(doc.shareId);
+    const table = page.locator('sheetcast-view table');
+    expect(await table.locator('caption').textContent()).toBe('Scores!A1:F6');
+    expect(await table.locator('thead th[scope=col]').allTextContents()).toEqual(['A', 'B', 'C', 'D', 'E', 'F']);
+    expect(await table.locator('tbody th[scope=row]').allTextContents()).toEqual(['1', '2', '3', '4', '5', '6']);
+    const rows = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(rows).toEqual(SCOREBOARD);
+    expect(await cellClass(page, 'B2')).toContain('num');
+  });
+
+  it('puts an edit POSTed to the relay into the right cell and highlights it', async () => {
+    const page = await openView(doc.shareId);
+    const posted = Date.now();
+    expect((await postEdits(relay, doc, [cell('E3', '10', 'Scores')])).status).toBe(200);
+    await eventually(async () => expect(await cellText(page, 'E3')).toBe('10'));
+    const seenAfterMs = Date.now() - posted;
+    expect(await cellClass(page, 'E3')).toMatch(/flash-[ab]/);
+    expect(await cellClass(page, 'E2')).not.toMatch(/flash/);
+    expect(await cellText(page, 'E2')).toBe('7');
+    console.log(`edit visible in the view ${seenAfterMs} ms after the POST`);
+  });
+
+  it('re-renders only the changed cell: the other cells keep their DOM nodes', async () => {
+    const page = await openView(doc.shareId);
+    await page.evaluate(() => {
+      const cells = document.querySelector('sheetcast-view')!.shadowRoot!.querySelectorAll('td');
+      (window as unknown as { marked: Node[] }).marked = [...cells].map((td) => td.firstChild ?? td);
+      (window as unknown as { mutated: string[] }).mutated = [];
+      new MutationObserver((records) => {
+        for (const r of records) {
+          const td = r.target instanceof Element ? r.target.closest('td') : r.target.parentElement?.closest('td');
+          (window as unknown as { mutated: string[] }).mutated.push(td?.dataset.cell ?? r.target.nodeName);
+        }
+      }).observe(document.querySelector('sheetcast-view')!.shadowRoot!.querySelector('tbody')!, {
+        subtree: true,
+        childList: true,
+        characterData: true,
+        attributes: true,
+      });
+    });
+    await postEdits(relay, doc, [cell('C4', '2', 'Scores')]);
+    await eventually(async () => expect(await cellText(page, 'C4')).toBe('2'));
+    const mutated = await page.evaluate(() => [...new Set((window as unknown as { mutated: string[] }).mutated)]);
+    expect(mutated).toEqual(['C4']);
+  });
+
+  it('shows the live viewer count', async () => {
+    const first = await openView(doc.shareId);
+    const second = await openView(doc.shareId);
+    const viewers = async (page: Page) => Number((await page.locator('sheetcast-view .viewers').textContent())?.split(' ')[0]);
+    await eventually(async () => expect(await viewers(first)).toBeGreaterThanOrEqual(2));
+    const before = await viewers(first);
+    await second.context().close();
+    await eventually(async () => expect(await viewers(first)).toBe(before - 1));
+    expect(await first.locator('sheetcast-view [role=status]').textContent()).toBe('Live');
+  });
+
+  it('truncates long text and shows the full value on hover', async () => {
+    const page = await openView(doc.shareId);
+    const note = page.locator('sheetcast-view td[data-cell="F3"]');
+    expect(await note.getAttribute('title')).toBe(SCOREBOARD[2]![5]);
+    expect(await note.evaluate((td) => td.scrollWidth > td.clientWidth)).toBe(true);
+    expect(await note.evaluate((td) => getComputedStyle(td).textOverflow)).toBe('ellipsis');
+  });
+
+  it('shows a tab per published range and switches with the mouse and the arrow keys', async () => {
+    const two = await publishDoc(relay, {
+      title: 'Two ranges',
+      ranges: [
+        { sheet: 'Scores', range: 'A1:B2' },
+        { sheet: 'Fixtures', range: 'C3:D4' },
+      ],
+    });
+    await putSnapshot(relay, two, [
+      { sheet: 'Scores', range: 'A1:B2', values: [['Team', 'Played'], ['Comets', '4']] },
+      { sheet: 'Fixtures', range: 'C3:D4', values: [['Home', 'Away'], ['Foxes', 'Otters']] },
+    ]);
+    const page = await openView(two.shareId);
+    const tabs = page.locator('sheetcast-view [role=tab]');
+    expect(await tabs.allTextContents().then((t) => t.map((s) => s.trim()))).toEqual(['Scores!A1:B2', 'Fixtures!C3:D4']);
+    await tabs.nth(1).click();
+    await eventually(async () => expect(await cellText(page, 'C4')).toBe('Foxes'));
+    expect(await page.locator('sheetcast-view thead th[scope=col]').allTextContents()).toEqual(['C', 'D']);
+    expect(await page.locator('sheetcast-view tbody th[scope=row]').allTextContents()).toEqual(['3', '4']);
+    await page.keyboard.press('ArrowLeft');
+    await eventually(async () => expect(await cellText(page, 'A2')).toBe('Comets'));
+    expect(await tabs.nth(0).getAttribute('aria-selected')).toBe('true');
+    // An edit on the other tab is applied and shown when the tab is opened.
+    await postEdits(relay, two, [cell('D4', 'Herons', 'Fixtures')]);
+    await page.keyboard.press('ArrowRight');
+    await eventually(async () => expect(await cellText(page, 'D4')).toBe('Herons'));
+  });
+
+  it('answers an unknown share with a 404 page that says it is not published', async () => {
+    const response = await fetch(`${relay.url}/view/NoSuchShare0123456789`);
+    expect(response.status).toBe(404);
+    const html = await response.text();
+    expect(html).toContain('This sheet is not published');
+    expect(html).toContain('noindex');
+  });
+
+  it('serves a restricted share without revealing its title, and says sign-in is needed', async () => {
+    const secret = await publishDoc(relay, { title: 'Board salaries', access: 'restricted', allow: ['ceo@example.com'] });
+    const html = await (await fetch(`${relay.url}/view/${secret.shareId}`)).text();
+    expect(html).not.toContain('Board salaries');
+    const page = await openPage(browser);
+    await page.goto(`${relay.url}/view/${secret.shareId}`);
+    expect(await page.title()).toBe('Private sheet · Sheetcast');
+    await eventually(async () => expect(await page.locator('sheetcast-view .message').textContent()).toContain('sign in'));
+    expect(await page.locator('sheetcast-view [role=status]').textContent()).toBe('Not available');
+    expect(await page.content()).not.toContain('Board salaries');
+  });
+});
+
+describe('the view on every screen', () => {
+  it('fits a 375-pixel phone: the page does not scroll sideways, the grid does', async () => {
+    const page = await openView(doc.shareId, { viewport: { width: 375, height: 700 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    const scroller = page.locator('sheetcast-view .scroller');
+    expect(await scroller.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+    await picture(page, 'view-phone');
+  });
+
+  it('scrolls the grid with the keyboard', async () => {
+    const page = await openView(doc.shareId, { viewport: { width: 375, height: 700 } });
+    const scroller = page.locator('sheetcast-view .scroller');
+    expect(await scroller.getAttribute('tabindex')).toBe('0');
+    await scroller.focus();
+    for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
+    await eventually(async () => expect(await scroller.evaluate((el) => el.scrollLeft)).toBeGreaterThan(0));
+  });
+
+  it('follows prefers-color-scheme: dark', async () => {
+    const page = await openView(doc.shareId, { colorScheme: 'dark' });
+    const background = await page.locator('sheetcast-view').evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(background).toBe('rgb(27, 28, 29)');
+    await picture(page, 'view-dark');
+  });
+
+  it('keeps the highlight steady, without fading, when reduced motion is asked for', async () => {
+    const page = await openView(doc.shareId, { reducedMotion: 'reduce' });
+    await postEdits(relay, doc, [cell('B6', '5', 'Scores')]);
+    await eventually(async () => expect(await cellText(page, 'B6')).toBe('5'));
+    const timing = await page.locator('sheetcast-view td[data-cell="B6"]').evaluate((td) => getComputedStyle(td).animationTimingFunction);
+    expect(timing).toBe('steps(1)');
+  });
+
+  it('is pictured on a desktop for the README', async () => {
+    const page = await openView(doc.shareId, { viewport: { width: 900, height: 360 } });
+    await page.locator('sheetcast-view .viewers').waitFor({ timeout: 10_000 });
+    await postEdits(relay, doc, [cell('E4', '6', 'Scores'), cell('D4', '3', 'Scores')]);
+    await eventually(async () => expect(await cellClass(page, 'E4')).toMatch(/flash/));
+    const path = await picture(page, 'view-desktop');
+    await mkdir(new URL('../docs/', import.meta.url), { recursive: true });
+    await copyFile(path, new URL('../docs/screenshot-view.png', import.meta.url));
+  });
+});
