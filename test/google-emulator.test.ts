@@ -142,6 +142,17 @@ describe('ID tokens and signing keys', () => {
     await expect(cached.verifyIdToken({ idToken: after, audience: ADDON_CLIENT })).resolves.toBeTruthy();
   });
 
+  it('rotates its keys on a timer when asked to', async () => {
+    const rotating = await startGoogleEmulator({ keyRotationMs: 50 });
+    try {
+      const kids = async () => Object.keys((await (await fetch(`${rotating.url}/oauth2/v1/certs`)).json()) as object).sort().join();
+      const first = await kids();
+      await eventually(async () => ((await kids()) !== first ? true : undefined), 'a rotation');
+    } finally {
+      await rotating.close();
+    }
+  });
+
   it('retires a key two rotations after it stopped signing', async () => {
     const old = emulator.idToken(alice);
     emulator.rotateKeys();
@@ -215,6 +226,25 @@ describe('OAuth 2.0 code flow', () => {
     await expect(client.refreshAccessToken()).resolves.toBeTruthy();
     emulator.revokeAll();
     await expect(client.refreshAccessToken()).rejects.toThrow(/invalid_grant/);
+  });
+
+  it('answers access_denied in deny mode', async () => {
+    emulator.setConsent('deny');
+    try {
+      const denied = await consent(webClient().generateAuthUrl({ scope: ['openid'], state: 's-deny' }));
+      expect(Object.fromEntries(denied)).toEqual({ error: 'access_denied', state: 's-deny' });
+    } finally {
+      emulator.setConsent('auto');
+    }
+  });
+
+  it('serves OpenID discovery pointing at itself, and tokeninfo for its ID tokens only', async () => {
+    const discovery = (await (await fetch(`${emulator.url}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    expect(discovery).toMatchObject({ issuer: 'https://accounts.google.com', token_endpoint: `${emulator.url}/token`, jwks_uri: `${emulator.url}/oauth2/v3/certs` });
+    const info = await fetch(`${emulator.url}/tokeninfo?id_token=${emulator.idToken(alice)}`);
+    expect(await info.json()).toMatchObject({ email: alice.email, aud: ADDON_CLIENT, email_verified: 'true' });
+    const forged = await fetch(`${emulator.url}/tokeninfo?id_token=${emulator.forgedIdToken(alice)}`);
+    expect(forged.status).toBe(400);
   });
 
   it('shows one button per test user in page mode, and answers access_denied when the user cancels', async () => {
@@ -306,6 +336,18 @@ describe('Sheets v4', () => {
 
     await expect(api().spreadsheets.values.get({ spreadsheetId: 'scores', range: "'Team B'!A1:Z99" })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/exceeds grid limits/) });
     await expect(api().spreadsheets.values.get({ spreadsheetId: 'scores', range: 'Nope!A1' })).rejects.toMatchObject({ status: 400, message: 'Unable to parse range: Nope!A1' });
+    expect((await fetch(`${emulator.url}/v4/spreadsheets/scores/values/%E0%A4%A`)).status).toBe(400);
+  });
+
+  it('answers 403 to an account the spreadsheet is not shared with', async () => {
+    const spreadsheet = emulator.spreadsheet('private');
+    spreadsheet.setValue('Sheet1', 'A1', 'secret');
+    spreadsheet.shareWith(['bob@example.com']);
+    await expect(api().spreadsheets.values.get({ spreadsheetId: 'private', range: 'A1' })).rejects.toMatchObject({ status: 403, message: 'The caller does not have permission' });
+    const bob = webClient();
+    bob.setCredentials({ access_token: emulator.issueTokens({ email: 'bob@example.com', clientId: WEB_CLIENT, scopes: [SHEETS_READONLY] }).accessToken });
+    const response = await sheets({ version: 'v4', rootUrl: `${emulator.url}/`, auth: bob as never }).spreadsheets.values.get({ spreadsheetId: 'private', range: 'A1' });
+    expect(response.data.values).toEqual([['secret']]);
   });
 });
 
@@ -380,8 +422,10 @@ describe('Drive v3 push notifications', () => {
     expect(forChannel('channel-stopped').map((n) => n.headers['x-goog-resource-state'])).toEqual(['sync']);
   });
 
-  it('refuses to watch an unknown file, a duplicate channel id, or without a Drive scope', async () => {
+  it('refuses to watch an unknown or unshared file, a duplicate channel id, or without a Drive scope', async () => {
     await expect(api().files.watch({ fileId: 'missing', requestBody: { id: 'c-missing', type: 'web_hook', address } })).rejects.toMatchObject({ status: 404 });
+    emulator.spreadsheet('not-shared').shareWith(['carol@example.org']);
+    await expect(api().files.watch({ fileId: 'not-shared', requestBody: { id: 'c-private', type: 'web_hook', address } })).rejects.toMatchObject({ status: 404 });
     await expect(api().files.watch({ fileId: 'watched', requestBody: { id: 'channel-1', type: 'web_hook', address } })).rejects.toMatchObject({ status: 400 });
     const sheetsOnly = drive({ version: 'v3', rootUrl: `${emulator.url}/`, auth: authorizedClient([SHEETS_READONLY]) as never });
     await expect(sheetsOnly.files.watch({ fileId: 'watched', requestBody: { id: 'c-scope', type: 'web_hook', address } })).rejects.toMatchObject({ status: 403 });

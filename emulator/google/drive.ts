@@ -45,7 +45,8 @@ export interface Delivery {
 
 export interface DriveContext {
   tokens: TokenStore;
-  fileExists(fileId: string): boolean;
+  /** Whether the file exists and that account may see it. */
+  canSee(fileId: string, email: string): boolean;
   baseUrl(): string;
   notificationDelayMs: number;
 }
@@ -110,7 +111,8 @@ export class Drive {
   private _watch(request: EmulatorRequest, fileId: string): Reply {
     const access = requireAccess(request, this._context.tokens, DRIVE_WATCH_SCOPES);
     if ('status' in access) return access;
-    if (!this._context.fileExists(fileId)) return driveError(404, 'notFound', `File not found: ${fileId}.`);
+    // Drive answers 404 for files the caller may not see, as for files that do not exist.
+    if (!this._context.canSee(fileId, access.grant.user.email)) return driveError(404, 'notFound', `File not found: ${fileId}.`);
     const body = (request.json ?? {}) as Record<string, unknown>;
     const id = typeof body.id === 'string' ? body.id : '';
     const address = typeof body.address === 'string' ? body.address : '';

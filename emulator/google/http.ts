@@ -113,7 +113,9 @@ export function router(routes: Route[]) {
         break;
       }
     } catch (error) {
-      reply = error instanceof SyntaxError ? apiError(400, `Invalid JSON payload received. ${error.message}`) : apiError(500, String(error));
+      if (error instanceof SyntaxError) reply = apiError(400, `Invalid JSON payload received. ${error.message}`);
+      else if (error instanceof URIError) reply = apiError(400, 'Invalid percent-encoding in the URL path.');
+      else reply = apiError(500, String(error));
     }
     send(response, reply);
   };

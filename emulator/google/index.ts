@@ -118,7 +118,7 @@ export async function startGoogleEmulator(options: GoogleEmulatorOptions = {}): 
   };
   const drive = new Drive({
     tokens,
-    fileExists: (id) => spreadsheets.has(id),
+    canSee: (id, email) => spreadsheets.get(id)?.canRead(email) ?? false,
     baseUrl,
     notificationDelayMs: options.notificationDelayMs ?? 100,
   });

@@ -69,7 +69,9 @@ function options(request: EmulatorRequest): { dimension: Dimension; render: Rend
 function open(context: SheetsContext, request: EmulatorRequest, id: string): Spreadsheet | Reply {
   const access = requireAccess(request, context.tokens, SHEETS_READ_SCOPES);
   if ('status' in access) return access;
-  return context.find(id) ?? apiError(404, 'Requested entity was not found.');
+  const spreadsheet = context.find(id);
+  if (!spreadsheet) return apiError(404, 'Requested entity was not found.');
+  return spreadsheet.canRead(access.grant.user.email) ? spreadsheet : apiError(403, 'The caller does not have permission');
 }
 
 function readRanges(spreadsheet: Spreadsheet, request: EmulatorRequest, ranges: string[]): ValueRange[] | Reply {

@@ -81,6 +81,8 @@ export class Spreadsheet {
   private readonly _sheets: Sheet[] = [];
   private _nextSheetId = 0;
   private readonly _listeners = new Set<ChangeListener>();
+  /** Emails of the accounts that may read it; null (the default) lets every signed-in account read. */
+  readers: Set<string> | null = null;
 
   constructor(id: string, title = 'Untitled spreadsheet') {
     this.id = id;
@@ -163,6 +165,15 @@ export class Spreadsheet {
       throw new RangeError400(`Range (${a1}) exceeds grid limits. Max rows: ${sheet.rowCount}, max columns: ${sheet.columnCount}`);
     }
     return { sheet, rect, a1 };
+  }
+
+  /** Only these accounts may read the spreadsheet from now on (`null`: everyone again). */
+  shareWith(emails: string[] | null): void {
+    this.readers = emails === null ? null : new Set(emails.map((e) => e.toLowerCase()));
+  }
+
+  canRead(email: string): boolean {
+    return this.readers === null || this.readers.has(email.toLowerCase());
   }
 
   onChange(listener: ChangeListener): () => void {
