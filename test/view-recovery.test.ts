@@ -1,0 +1,55 @@
+// A relay killed and restarted under an open view: the page converges without a reload.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { buildSidebar } from '../scripts/build-sidebar.ts';
+import { cellText, launchChromium, openPage } from './helpers/browser.ts';
+import { cell, eventually, postEdits, publishDoc, putSnapshot, snapshotOf, startRelay } from './helpers/index.ts';
+import type { Relay } from './helpers/index.ts';
+
+let relay: Relay;
+let browser: Browser;
+
+beforeAll(async () => {
+  await buildSidebar();
+  relay = await startRelay();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await relay?.stop();
+});
+
+describe('the view across a relay restart', () => {
+  it('shows the right final values after the relay is killed and restarted, without a reload', async () => {
+    const doc = await publishDoc(relay, { title: 'Tally', ranges: [{ sheet: 'Sheet1', range: 'A1:B3' }] });
+    await putSnapshot(relay, doc, [{ sheet: 'Sheet1', range: 'A1:B3', values: [['North', '0'], ['South', '0'], ['East', '0']] }]);
+    const page = await openPage(browser);
+    await page.goto(`${relay.url}/view/${doc.shareId}`);
+    await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+    await eventually(async () => expect(await cellText(page, 'A1')).toBe('North'));
+
+    await postEdits(relay, doc, [cell('B1', '10')]);
+    await eventually(async () => expect(await cellText(page, 'B1')).toBe('10'));
+
+    await relay.kill();
+    await eventually(async () => expect(await page.locator('sheetcast-view [role=status]').textContent()).toBe('Reconnecting…'));
+    expect(await cellText(page, 'B1')).toBe('10');
+    await relay.restart();
+
+    await postEdits(relay, doc, [cell('B2', '20')]);
+    await postEdits(relay, doc, [cell('B3', '30'), cell('B1', '11')]);
+    await eventually(
+      async () => {
+        expect(await cellText(page, 'B1')).toBe('11');
+        expect(await cellText(page, 'B2')).toBe('20');
+        expect(await cellText(page, 'B3')).toBe('30');
+      },
+      { timeoutMs: 30_000 },
+    );
+    const shown = await page.locator('sheetcast-view tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(shown).toEqual((await snapshotOf(relay, doc.shareId)).ranges[0]!.values);
+    expect(await page.locator('sheetcast-view [role=status]').textContent()).toBe('Live');
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+  }, 60_000);
+});
