@@ -300,7 +300,7 @@ describe('Sheets v4', () => {
   it('reads a whole sheet, a range on the first sheet, open ranges and columns-major', async () => {
     const whole = await api().spreadsheets.values.get({ spreadsheetId: 'scores', range: 'Team B' });
     expect(whole.data).toEqual({ range: "'Team B'!A1:E10", majorDimension: 'ROWS', values: [[], ['', 'x']] });
-    const first = await api().spreadsheets.values.get({ spreadsheetId: 'scores', range: 'B1:B4' });
+    const first = await api().spreadsheets.values.get({ spreadsheetId: 'scores', range: '$B$1:B4' });
     expect(first.data).toEqual({ range: 'Sheet1!B1:B4', majorDimension: 'ROWS', values: [['Score'], ['3'], [], ['4.5']] });
     const columns = await api().spreadsheets.values.get({ spreadsheetId: 'scores', range: 'Sheet1!A:B', majorDimension: 'COLUMNS' });
     expect(columns.data).toEqual({ range: 'Sheet1!A1:B1000', majorDimension: 'COLUMNS', values: [['Team', 'Red', '', 'Blue'], ['Score', '3', '', '4.5']] });

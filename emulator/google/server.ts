@@ -8,11 +8,17 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(1);
 }
 
+const notificationDelayMs = Number(process.env.NOTIFICATION_DELAY_MS ?? 3000);
+if (!Number.isFinite(notificationDelayMs) || notificationDelayMs < 0) {
+  console.error(`NOTIFICATION_DELAY_MS must be a number of milliseconds, got ${process.env.NOTIFICATION_DELAY_MS}`);
+  process.exit(1);
+}
+
 const emulator = await startGoogleEmulator({
   port,
   host: process.env.HOST ?? '127.0.0.1',
   consent: 'page',
-  notificationDelayMs: Number(process.env.NOTIFICATION_DELAY_MS ?? 3000),
+  notificationDelayMs,
   clientSecret: process.env.GOOGLE_CLIENT_SECRET,
 });
 

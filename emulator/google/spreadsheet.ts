@@ -47,13 +47,14 @@ export function quoteSheetTitle(title: string): string {
 }
 
 function parseEnd(text: string): { row?: number; col?: number } | null {
-  const m = /^([A-Za-z]{0,3})([0-9]{0,8})$/.exec(text.replace(/\$/g, ''));
+  const m = /^([A-Za-z]{0,3})([0-9]{0,8})$/.exec(text);
   if (!m || (!m[1] && !m[2])) return null;
   return { ...(m[1] ? { col: columnNumber(m[1]) } : {}), ...(m[2] ? { row: Number(m[2]) } : {}) };
 }
 
 /** A range on `sheet` as Google reads it: `A1`, `A1:C3`, `A:C`, `2:4`, `B2:B`; bounded by the grid. */
-function parseGridRange(text: string, sheet: Sheet): Rect | null {
+function parseGridRange(absolute: string, sheet: Sheet): Rect | null {
+  const text = absolute.replace(/\$/g, '');
   const bounded = parseA1(text);
   if (bounded) return bounded;
   const [first, second, extra] = text.split(':');
