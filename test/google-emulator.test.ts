@@ -11,6 +11,7 @@ import { sheets } from '@googleapis/sheets';
 import { CodeChallengeMethod, OAuth2Client } from 'google-auth-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGoogleEmulator, type GoogleEmulator } from '../emulator/google/index.ts';
+import { eventually } from './helpers/eventually.ts';
 
 const WEB_CLIENT = 'sheetcast-web.apps.googleusercontent.com';
 const ADDON_CLIENT = 'sheetcast-addon.apps.googleusercontent.com';
@@ -28,16 +29,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await emulator?.close();
 });
-
-async function eventually<T>(check: () => T | undefined | Promise<T | undefined>, what: string, deadlineMs = 10_000): Promise<T> {
-  const deadline = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 function verifier(): OAuth2Client {
   return new OAuth2Client({ endpoints: emulator.endpoints });
@@ -147,7 +138,7 @@ describe('ID tokens and signing keys', () => {
     try {
       const kids = async () => Object.keys((await (await fetch(`${rotating.url}/oauth2/v1/certs`)).json()) as object).sort().join();
       const first = await kids();
-      await eventually(async () => ((await kids()) !== first ? true : undefined), 'a rotation');
+      await eventually(async () => expect(await kids()).not.toBe(first));
     } finally {
       await rotating.close();
     }
@@ -360,6 +351,11 @@ describe('Drive v3 push notifications', () => {
   let address: string;
   const received: Notification[] = [];
   const forChannel = (id: string) => received.filter((n) => n.headers['x-goog-channel-id'] === id);
+  const nth = (id: string, index: number) => {
+    const notification = forChannel(id)[index];
+    if (!notification) throw new Error(`notification ${index + 1} of ${id} not received yet`);
+    return notification;
+  };
   const api = () => drive({ version: 'v3', rootUrl: `${emulator.url}/`, auth: authorizedClient([DRIVE_READONLY]) as never });
 
   beforeAll(async () => {
@@ -383,8 +379,8 @@ describe('Drive v3 push notifications', () => {
     const channel = await api().files.watch({ fileId: 'watched', requestBody: { id: 'channel-1', type: 'web_hook', address, token: 'doc=42', expiration: String(expiration) } });
     expect(channel.data).toMatchObject({ kind: 'api#channel', id: 'channel-1', resourceId: expect.any(String), resourceUri: expect.stringContaining('/drive/v3/files/watched'), expiration: String(expiration) });
 
-    const [sync] = await eventually(() => (forChannel('channel-1').length >= 1 ? forChannel('channel-1') : undefined), 'the sync message');
-    expect(sync!.headers).toMatchObject({
+    const sync = await eventually(() => nth('channel-1', 0));
+    expect(sync.headers).toMatchObject({
       'x-goog-resource-state': 'sync',
       'x-goog-channel-token': 'doc=42',
       'x-goog-message-number': '1',
@@ -397,26 +393,26 @@ describe('Drive v3 push notifications', () => {
     spreadsheet.setValue('Sheet1', 'A1', 'one');
     spreadsheet.setValue('Sheet1', 'A2', 'two');
     spreadsheet.setValue('Sheet1', 'A3', 'three');
-    const update = await eventually(() => forChannel('channel-1')[1], 'the update message');
+    const update = await eventually(() => nth('channel-1', 1));
     expect(update.headers).toMatchObject({ 'x-goog-resource-state': 'update', 'x-goog-changed': 'content', 'x-goog-channel-token': 'doc=42', 'x-goog-message-number': '2' });
     // The three edits were coalesced into that one notification.
     expect(emulator.deliveries().filter((d) => d.channelId === 'channel-1').map((d) => [d.state, d.changes])).toEqual([['sync', 0], ['update', 3]]);
 
     // A later edit makes the next message.
     spreadsheet.setValue('Sheet1', 'A4', 'four');
-    const next = await eventually(() => forChannel('channel-1')[2], 'the next update');
+    const next = await eventually(() => nth('channel-1', 2));
     expect(next.headers['x-goog-message-number']).toBe('3');
   });
 
   it('stops notifying a channel after channels.stop', async () => {
     const stopped = await api().files.watch({ fileId: 'watched', requestBody: { id: 'channel-stopped', type: 'web_hook', address } });
     await api().files.watch({ fileId: 'watched', requestBody: { id: 'channel-witness', type: 'web_hook', address } });
-    await eventually(() => (forChannel('channel-stopped').length === 1 ? true : undefined), 'the sync of the channel to stop');
+    await eventually(() => nth('channel-stopped', 0));
     await api().channels.stop({ requestBody: { id: 'channel-stopped', resourceId: stopped.data.resourceId } });
     expect(emulator.channels().map((c) => c.id)).not.toContain('channel-stopped');
 
     emulator.spreadsheet('watched').setValue('Sheet1', 'B1', 'after stop');
-    await eventually(() => forChannel('channel-witness').find((n) => n.headers['x-goog-resource-state'] === 'update'), 'the witness update');
+    await eventually(() => expect(forChannel('channel-witness').map((n) => n.headers['x-goog-resource-state'])).toContain('update'));
     // Every notification of one change is sent together, so the witness's update means none went to the stopped channel.
     expect(emulator.deliveries().filter((d) => d.channelId === 'channel-stopped').map((d) => d.state)).toEqual(['sync']);
     expect(forChannel('channel-stopped').map((n) => n.headers['x-goog-resource-state'])).toEqual(['sync']);
@@ -438,7 +434,11 @@ describe('npm run google-emulator', () => {
     try {
       let output = '';
       child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      const url = await eventually(() => /Google emulator on (http:\S+)/.exec(output)?.[1], 'the printed URL');
+      const url = await eventually(() => {
+        const printed = /Google emulator on (http:\S+)/.exec(output)?.[1];
+        if (!printed) throw new Error(`no URL printed yet: ${output}`);
+        return printed;
+      });
       expect(output).toContain(`SHEETCAST_GOOGLE_BASE=${url}`);
       const certs = await fetch(`${url}/oauth2/v1/certs`);
       expect(Object.keys((await certs.json()) as object).length).toBeGreaterThan(0);
