@@ -1,0 +1,82 @@
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CloseCode } from '../protocol/wire.ts';
+import { api, cell, connectViewer, postEdits, publishDoc, startRelay, type Relay } from './helpers/index.ts';
+
+let relay: Relay;
+beforeAll(async () => {
+  relay = await startRelay({
+    env: { SHEETCAST_MAX_CONNECTIONS_PER_IP: '3', SHEETCAST_MAX_VIEWERS_PER_DOC: '2', SHEETCAST_PING_MS: '200' },
+  });
+});
+afterAll(() => relay.stop());
+
+describe('connection limits', () => {
+  it('closes a viewer beyond a doc\'s limit with 4429, and admits one again when a place frees up', async () => {
+    const doc = await publishDoc(relay);
+    const [a, b] = [await connectViewer(relay, doc.shareId), await connectViewer(relay, doc.shareId)];
+    await a.next('snapshot');
+    await b.next('snapshot');
+    const third = await connectViewer(relay, doc.shareId);
+    expect((await third.closed).code).toBe(CloseCode.TooManyConnections);
+    a.close();
+    await a.closed;
+    const again = await connectViewer(relay, doc.shareId);
+    expect((await again.next('snapshot')).type).toBe('snapshot');
+    b.close();
+    again.close();
+    await Promise.all([b.closed, again.closed]);
+  });
+
+  it('closes connections beyond the per-address limit with 4429', async () => {
+    const docs = await Promise.all([1, 2, 3, 4].map(() => publishDoc(relay)));
+    const viewers = [];
+    for (const doc of docs.slice(0, 3)) {
+      const v = await connectViewer(relay, doc.shareId);
+      await v.next('snapshot');
+      viewers.push(v);
+    }
+    const fourth = await connectViewer(relay, docs[3]!.shareId);
+    expect((await fourth.closed).code).toBe(CloseCode.TooManyConnections);
+    for (const v of viewers) v.close();
+    await Promise.all(viewers.map((v) => v.closed));
+  });
+});
+
+describe('keepalive', () => {
+  it('pings viewers and drops one that does not answer, keeping one that does', async () => {
+    const doc = await publishDoc(relay);
+    const answering = await connectViewer(relay, doc.shareId);
+    await answering.next('snapshot');
+    // A peer that never answers pings (its network went away, say).
+    const silent = new WebSocket(`${relay.wsUrl}/v1/live?share=${doc.shareId}`, { autoPong: false });
+    let pinged = 0;
+    silent.on('ping', () => pinged++);
+    const dropped = new Promise<number>((resolve) => silent.on('close', (code) => resolve(code)));
+    expect(await dropped).toBe(1006); // terminated, not closed politely
+    expect(pinged).toBeGreaterThanOrEqual(1);
+    await postEdits(relay, doc, [cell('A1', 'still here')]);
+    expect(await answering.next('delta')).toMatchObject({ seq: 1 });
+    answering.close();
+  });
+});
+
+describe('restricted shares', () => {
+  it('need sign-in: the snapshot answers 401 and the socket closes with 4401', async () => {
+    const doc = await publishDoc(relay, { access: 'restricted', allow: ['alice@example.com', '@example.org'] });
+    const reply = await api(relay, 'GET', `/v1/shares/${doc.shareId}/snapshot`);
+    expect(reply.status).toBe(401);
+    expect(reply.body.error.code).toBe('sign_in_required');
+    const viewer = await connectViewer(relay, doc.shareId);
+    expect((await viewer.closed).code).toBe(CloseCode.SignInNeeded);
+    expect(viewer.frames).toEqual([]);
+  });
+
+  it('close open anonymous viewers with 4401 when a doc becomes restricted', async () => {
+    const doc = await publishDoc(relay);
+    const viewer = await connectViewer(relay, doc.shareId);
+    await viewer.next('snapshot');
+    await api(relay, 'PATCH', `/v1/docs/${doc.docId}`, { token: relay.adminToken, body: { access: 'restricted' } });
+    expect((await viewer.closed).code).toBe(CloseCode.SignInNeeded);
+  });
+});
