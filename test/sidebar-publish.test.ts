@@ -3,10 +3,10 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { PublishedRange, PublishResponse } from '../protocol/wire.ts';
+import type { ApiError, PublishedRange, PublishResponse } from '../protocol/wire.ts';
 import { buildSidebar } from '../scripts/build-sidebar.ts';
 import type { AddonState, PublishSettings } from '../sidebar/sidebar/server.ts';
-import { launchChromium, openPage, screenshot, serveSite } from './helpers/browser.ts';
+import { launchChromium, openPage, pageScrollWidth, screenshot, serveSite } from './helpers/browser.ts';
 import type { StaticSite } from './helpers/browser.ts';
 import { api, eventually, startRelay } from './helpers/index.ts';
 import type { Relay } from './helpers/index.ts';
@@ -69,7 +69,7 @@ class FakeAddon {
         await this.hold;
         const settings = args[0] as PublishSettings;
         const reply = await api<PublishResponse>(relay, 'POST', '/v1/docs', { token: this.token, body: { spreadsheetId: 'sheet-1', ...settings } });
-        if (reply.status !== 201) throw new Error(`Could not publish: ${reply.body.error.message}`);
+        if (reply.status !== 201) throw new Error(`Could not publish: ${(reply.body as unknown as ApiError).error.message}`);
         this.doc = reply.body;
         this.state = { ...this.state, ...settings, published: true, shareId: reply.body.shareId, viewUrl: reply.body.viewUrl, embedUrl: reply.body.embedUrl };
         return this.state;
@@ -150,7 +150,7 @@ describe('the sidebar', () => {
 
     await viewer.context().close();
     await eventually(async () => expect(await sidebar.locator('.viewers').textContent()).toBe('0'));
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(300);
+    expect(await pageScrollWidth(page)).toBeLessThanOrEqual(300);
     expect(page.errors).toEqual([]);
     expect(addon.calls.filter((c) => c !== 'getState')).toEqual(['useSelection', 'publish']);
   });
@@ -163,7 +163,7 @@ describe('the sidebar', () => {
     await page.locator('sheetcast-sidebar').getByRole('button', { name: 'Publish' }).click();
     await eventually(async () => expect(await pill(page)).toBe('Live'));
     await page.locator('sheetcast-sidebar').getByRole('button', { name: 'Copy', exact: true }).click();
-    await eventually(async () => expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(addon.state.viewUrl));
+    await eventually(async () => expect(await page.evaluate('navigator.clipboard.readText()')).toBe(addon.state.viewUrl));
     expect(await page.locator('sheetcast-sidebar').getByRole('button', { name: 'Copied' }).count()).toBe(1);
   });
 

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { PublishResponse } from '../protocol/wire.ts';
 import { buildSidebar } from '../scripts/build-sidebar.ts';
-import { cellClass, cellText, launchChromium, openPage, screenshot } from './helpers/browser.ts';
+import { cellClass, cellText, computedStyle, launchChromium, openPage, pageScrollWidth, screenshot } from './helpers/browser.ts';
 import { cell, eventually, postEdits, publishDoc, putSnapshot, startRelay } from './helpers/index.ts';
 import type { Relay } from './helpers/index.ts';
 
@@ -100,25 +100,20 @@ describe('the live-view page', () => {
 
   it('re-renders only the changed cell: the other cells keep their DOM nodes', async () => {
     const page = await openView(doc.shareId);
-    await page.evaluate(() => {
-      const cells = document.querySelector('sheetcast-view')!.shadowRoot!.querySelectorAll('td');
-      (window as unknown as { marked: Node[] }).marked = [...cells].map((td) => td.firstChild ?? td);
-      (window as unknown as { mutated: string[] }).mutated = [];
+    // Page-side code as a string: the tests' TypeScript has no DOM lib.
+    await page.evaluate(`{
+      const tbody = document.querySelector('sheetcast-view').shadowRoot.querySelector('tbody');
+      window.mutatedCells = new Set();
       new MutationObserver((records) => {
         for (const r of records) {
-          const td = r.target instanceof Element ? r.target.closest('td') : r.target.parentElement?.closest('td');
-          (window as unknown as { mutated: string[] }).mutated.push(td?.dataset.cell ?? r.target.nodeName);
+          const node = r.target.nodeType === Node.ELEMENT_NODE ? r.target : r.target.parentElement;
+          window.mutatedCells.add(node.closest('td')?.dataset.cell ?? node.nodeName);
         }
-      }).observe(document.querySelector('sheetcast-view')!.shadowRoot!.querySelector('tbody')!, {
-        subtree: true,
-        childList: true,
-        characterData: true,
-        attributes: true,
-      });
-    });
+      }).observe(tbody, { subtree: true, childList: true, characterData: true, attributes: true });
+    }`);
     await postEdits(relay, doc, [cell('C4', '2', 'Scores')]);
     await eventually(async () => expect(await cellText(page, 'C4')).toBe('2'));
-    const mutated = await page.evaluate(() => [...new Set((window as unknown as { mutated: string[] }).mutated)]);
+    const mutated = await page.evaluate('[...window.mutatedCells]');
     expect(mutated).toEqual(['C4']);
   });
 
@@ -138,7 +133,7 @@ describe('the live-view page', () => {
     const note = page.locator('sheetcast-view td[data-cell="F3"]');
     expect(await note.getAttribute('title')).toBe(SCOREBOARD[2]![5]);
     expect(await note.evaluate((td) => td.scrollWidth > td.clientWidth)).toBe(true);
-    expect(await note.evaluate((td) => getComputedStyle(td).textOverflow)).toBe('ellipsis');
+    expect(await computedStyle(page, 'sheetcast-view td[data-cell="F3"]', 'text-overflow')).toBe('ellipsis');
   });
 
   it('shows a tab per published range and switches with the mouse and the arrow keys', async () => {
@@ -193,7 +188,7 @@ describe('the live-view page', () => {
 describe('the view on every screen', () => {
   it('fits a 375-pixel phone: the page does not scroll sideways, the grid does', async () => {
     const page = await openView(doc.shareId, { viewport: { width: 375, height: 700 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    expect(await pageScrollWidth(page)).toBeLessThanOrEqual(375);
     const scroller = page.locator('sheetcast-view .scroller');
     expect(await scroller.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
     await picture(page, 'view-phone');
@@ -210,7 +205,7 @@ describe('the view on every screen', () => {
 
   it('follows prefers-color-scheme: dark', async () => {
     const page = await openView(doc.shareId, { colorScheme: 'dark' });
-    const background = await page.locator('sheetcast-view').evaluate((el) => getComputedStyle(el).backgroundColor);
+    const background = await computedStyle(page, 'sheetcast-view', 'background-color');
     expect(background).toBe('rgb(27, 28, 29)');
     await picture(page, 'view-dark');
   });
@@ -219,7 +214,7 @@ describe('the view on every screen', () => {
     const page = await openView(doc.shareId, { reducedMotion: 'reduce' });
     await postEdits(relay, doc, [cell('B6', '5', 'Scores')]);
     await eventually(async () => expect(await cellText(page, 'B6')).toBe('5'));
-    const timing = await page.locator('sheetcast-view td[data-cell="B6"]').evaluate((td) => getComputedStyle(td).animationTimingFunction);
+    const timing = await computedStyle(page, 'sheetcast-view td[data-cell="B6"]', 'animation-timing-function');
     expect(timing).toBe('steps(1)');
   });
 

@@ -26,7 +26,7 @@ describe('the view across a relay restart', () => {
     await putSnapshot(relay, doc, [{ sheet: 'Sheet1', range: 'A1:B3', values: [['North', '0'], ['South', '0'], ['East', '0']] }]);
     const page = await openPage(browser);
     await page.goto(`${relay.url}/view/${doc.shareId}`);
-    await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+    await page.evaluate('window.sameDocument = true');
     await eventually(async () => expect(await cellText(page, 'A1')).toBe('North'));
 
     await postEdits(relay, doc, [cell('B1', '10')]);
@@ -50,6 +50,6 @@ describe('the view across a relay restart', () => {
     const shown = await page.locator('sheetcast-view tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
     expect(shown).toEqual((await snapshotOf(relay, doc.shareId)).ranges[0]!.values);
     expect(await page.locator('sheetcast-view [role=status]').textContent()).toBe('Live');
-    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    expect(await page.evaluate('window.sameDocument')).toBe(true);
   }, 60_000);
 });

@@ -52,6 +52,19 @@ export function cellClass(page: Page, cell: string, view = 'sheetcast-view'): Pr
   return page.locator(`${view} td[data-cell="${cell}"]`).getAttribute('class', { timeout: 1_000 }).catch(() => null);
 }
 
+/** A computed style of the first element matching `selector` (piercing shadow roots). */
+export function computedStyle(page: Page, selector: string, property: string): Promise<string> {
+  // Runs in the page; the tests' TypeScript has no DOM lib, hence the loose `globalThis`.
+  return page
+    .locator(selector)
+    .evaluate((el, name) => (globalThis as any).getComputedStyle(el).getPropertyValue(name) as string, property);
+}
+
+/** How wide the page's content is; wider than the viewport means the page scrolls sideways. */
+export function pageScrollWidth(page: Page): Promise<number> {
+  return page.evaluate('document.documentElement.scrollWidth');
+}
+
 export interface StaticSite {
   url: string;
   server: Server;
