@@ -4,8 +4,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { PublishResponse } from '../protocol/wire.ts';
 import { buildSidebar } from '../scripts/build-sidebar.ts';
-import { cellClass, cellText, computedStyle, launchChromium, openPage, pageScrollWidth, screenshot } from './helpers/browser.ts';
-import { cell, eventually, postEdits, publishDoc, putSnapshot, startRelay } from './helpers/index.ts';
+import { cellClass, cellText, computedStyle, launchChromium, openPage, pageScrollWidth, screenshot, textContrast } from './helpers/browser.ts';
+import { api, cell, eventually, postEdits, publishDoc, putSnapshot, startRelay } from './helpers/index.ts';
 import type { Relay } from './helpers/index.ts';
 
 const SCOREBOARD = [
@@ -164,6 +164,23 @@ describe('the live-view page', () => {
     await eventually(async () => expect(await cellText(page, 'D4')).toBe('Herons'));
   });
 
+  it('shows the new ranges when the publisher changes them, without a reload', async () => {
+    const moving = await publishDoc(relay, { title: 'Moving', ranges: [{ sheet: 'Sheet1', range: 'A1:B2' }] });
+    await putSnapshot(relay, moving, [{ sheet: 'Sheet1', range: 'A1:B2', values: [['Comets', '1'], ['Foxes', '2']] }]);
+    const page = await openPage(browser);
+    await page.goto(`${relay.url}/view/${moving.shareId}`);
+    await eventually(async () => expect(await cellText(page, 'A1')).toBe('Comets'));
+    const patched = await api(relay, 'PATCH', `/v1/docs/${moving.docId}`, { token: relay.adminToken, body: { ranges: [{ sheet: 'Sheet1', range: 'C5:D6' }] } });
+    expect(patched.status).toBe(200);
+    await putSnapshot(relay, moving, [{ sheet: 'Sheet1', range: 'C5:D6', values: [['Herons', '3'], ['Otters', '4']] }]);
+    await eventually(async () => expect(await cellText(page, 'D6')).toBe('4'));
+    expect(await page.locator('sheetcast-view thead th[scope=col]').allTextContents()).toEqual(['C', 'D']);
+    expect(await cellText(page, 'A1')).toBeNull();
+    // Deltas of the new epoch are applied in order too.
+    await postEdits(relay, moving, [cell('C5', 'Falcons')]);
+    await eventually(async () => expect(await cellText(page, 'C5')).toBe('Falcons'));
+  });
+
   it('answers an unknown share with a 404 page that says it is not published', async () => {
     const response = await fetch(`${relay.url}/view/NoSuchShare0123456789`);
     expect(response.status).toBe(404);
@@ -209,6 +226,16 @@ describe('the view on every screen', () => {
     expect(background).toBe('rgb(27, 28, 29)');
     await picture(page, 'view-dark');
   });
+
+  for (const colorScheme of ['light', 'dark'] as const) {
+    it(`keeps text at a contrast of at least 4.5:1 against its background (${colorScheme})`, async () => {
+      const page = await openView(doc.shareId, { colorScheme });
+      await page.locator('sheetcast-view .viewers').waitFor({ timeout: 10_000 });
+      for (const part of ['h1', '.status', '.viewers', 'thead th', 'tbody th', 'td']) {
+        expect(await textContrast(page, `sheetcast-view ${part}`), part).toBeGreaterThanOrEqual(4.5);
+      }
+    });
+  }
 
   it('keeps the highlight steady, without fading, when reduced motion is asked for', async () => {
     const page = await openView(doc.shareId, { reducedMotion: 'reduce' });

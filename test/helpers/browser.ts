@@ -60,6 +60,37 @@ export function computedStyle(page: Page, selector: string, property: string): P
     .evaluate((el, name) => (globalThis as any).getComputedStyle(el).getPropertyValue(name) as string, property);
 }
 
+/**
+ * The WCAG contrast ratio between the text colour of the first element matching `selector` and
+ * the first opaque background behind it (through shadow roots up to the page).
+ */
+export function textContrast(page: Page, selector: string): Promise<number> {
+  return page
+    .locator(selector)
+    .first()
+    .evaluate((el: any) => {
+      const style = (node: any) => (globalThis as any).getComputedStyle(node);
+      const rgba = (colour: string) => {
+        const [r = 0, g = 0, b = 0, a = 1] = (colour.match(/[\d.]+/g) ?? []).map(Number);
+        return { r, g, b, a };
+      };
+      const luminance = ({ r, g, b }: { r: number; g: number; b: number }) => {
+        const linear = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+        return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
+      };
+      let background = { r: 255, g: 255, b: 255, a: 1 };
+      for (let node = el; node; node = node.parentElement ?? node.getRootNode().host) {
+        const colour = rgba(style(node).backgroundColor);
+        if (colour.a > 0) {
+          background = colour;
+          break;
+        }
+      }
+      const [light, dark] = [luminance(rgba(style(el).color)), luminance(background)].sort((x, y) => y - x) as [number, number];
+      return (light + 0.05) / (dark + 0.05);
+    });
+}
+
 /** How wide the page's content is; wider than the viewport means the page scrolls sideways. */
 export function pageScrollWidth(page: Page): Promise<number> {
   return page.evaluate('document.documentElement.scrollWidth');
