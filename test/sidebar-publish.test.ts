@@ -125,6 +125,7 @@ describe('the sidebar', () => {
     await sidebar.getByPlaceholder('Sheet1!A1:D20').fill("'Fixtures'!c3:b2");
     await sidebar.getByRole('button', { name: 'Add', exact: true }).click();
     await eventually(async () => expect(await sidebar.locator('li > span').allTextContents()).toEqual(['Scores!A1:C4', 'Fixtures!B2:C3']));
+    await screenshot(page, 'sidebar-unpublished');
 
     let release = () => {};
     addon.hold = new Promise<void>((resolve) => (release = resolve));
@@ -135,6 +136,7 @@ describe('the sidebar', () => {
 
     const doc = addon.doc!;
     expect(await sidebar.locator('#link').inputValue()).toBe(`${relay.url}/view/${doc.shareId}`);
+    expect(await sidebar.getByRole('link', { name: 'Open the live page' }).getAttribute('href')).toBe(doc.viewUrl);
     const snippet = await sidebar.locator('#embed').inputValue();
     expect(snippet).toBe(`<script src="${relay.url}/embed.js" async></script>\n<sheetcast-view share="${doc.shareId}"></sheetcast-view>`);
     const info = await api(relay, 'GET', `/v1/docs/${doc.docId}`, { token: relay.adminToken });
@@ -153,6 +155,21 @@ describe('the sidebar', () => {
     expect(await pageScrollWidth(page)).toBeLessThanOrEqual(300);
     expect(page.errors).toEqual([]);
     expect(addon.calls.filter((c) => c !== 'getState')).toEqual(['useSelection', 'publish']);
+  });
+
+  it('publishes for a list of people and domains when access is restricted', async () => {
+    const addon = new FakeAddon();
+    const page = await openSidebar(addon);
+    const sidebar = page.locator('sheetcast-sidebar');
+    await sidebar.getByRole('button', { name: 'Use current selection' }).click();
+    await sidebar.getByLabel('Only people I list (Google sign-in)').check();
+    await sidebar.getByLabel('Allowed emails or @domains').fill('ana@example.com\n@club.example, bo@example.org');
+    await sidebar.getByRole('button', { name: 'Publish' }).click();
+    await eventually(async () => expect(await pill(page)).toBe('Live'));
+    const info = await api(relay, 'GET', `/v1/docs/${addon.doc!.docId}`, { token: relay.adminToken });
+    expect(info.body).toMatchObject({ access: 'restricted', allow: ['ana@example.com', '@club.example', 'bo@example.org'] });
+    const hints = (await sidebar.locator('.hint').allTextContents()).map((text) => text.replace(/\s+/g, ' ').trim());
+    expect(hints).toContain('Only ana@example.com, @club.example, bo@example.org after signing in.');
   });
 
   it('copies the link to the clipboard', async () => {

@@ -4,6 +4,11 @@ import { defineSheetcastSidebar } from '../sidebar/sheetcast-sidebar.ts';
 
 defineSheetcastSidebar();
 
+// The sidebar is the whole page: its own padding replaces the body's default margin.
+const page = new CSSStyleSheet();
+page.replaceSync('body{margin:0}');
+document.adoptedStyleSheets = [...document.adoptedStyleSheets, page];
+
 function mount(): void {
   if (!document.querySelector('sheetcast-sidebar')) document.body.append(document.createElement('sheetcast-sidebar'));
 }

@@ -171,10 +171,11 @@ export class SheetcastSidebar extends LitElement {
           <input id="link" type="url" readonly .value=${addon.viewUrl ?? ''} @focus=${selectAll} />
           <button type="button" @click=${() => this._copy('link', addon.viewUrl ?? '')}>${this._copied === 'link' ? 'Copied' : 'Copy'}</button>
         </div>
+        <p class="hint"><a href=${addon.viewUrl ?? ''} target="_blank" rel="noopener">Open the live page</a></p>
       </section>
       <section>
         <label class="heading" for="embed">Embed on a website</label>
-        <textarea id="embed" rows="3" readonly .value=${snippet} @focus=${selectAll}></textarea>
+        <textarea id="embed" rows="4" readonly .value=${snippet} @focus=${selectAll}></textarea>
         <button type="button" @click=${() => this._copy('embed', snippet)}>${this._copied === 'embed' ? 'Copied' : 'Copy snippet'}</button>
       </section>
       <section class="stats">

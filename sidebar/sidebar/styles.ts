@@ -152,6 +152,9 @@ export const sidebarStyles = css`
     font-size: 12px;
     color: #5e5e5e;
   }
+  a {
+    color: #0b57d0;
+  }
   .error {
     margin: 0 0 12px;
     padding: 8px;
