@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { CloseCode, type ClosedFrame, type PresenceFrame, type ShareSnapshot } from '../../protocol/wire.ts';
+import { admission } from '../access.ts';
 import type { Bus, BusMessage } from '../bus/bus.ts';
 import type { Delta, DocRecord, Store } from '../store/store.ts';
 import { LiveDoc, toFrame } from './live-doc.ts';
@@ -45,6 +46,8 @@ export class Hub {
   readonly #busy = new Map<string, Delta[]>();
   readonly #loading = new Map<string, Promise<LiveDoc>>();
   readonly #socketDoc = new WeakMap<WebSocket, LiveDoc>();
+  /** The verified email a viewer signed in with (restricted shares), checked again on new settings. */
+  readonly #socketEmail = new WeakMap<WebSocket, string>();
   readonly #perIp = new Map<string, number>();
   readonly #unanswered = new WeakSet<WebSocket>();
   readonly #timers: NodeJS.Timeout[];
@@ -81,9 +84,10 @@ export class Hub {
   /**
    * Subscribes a socket to a share: a snapshot first, or only the missed deltas when the
    * viewer's epoch and seq can be resumed. The socket is added to the doc's viewers in the same
-   * tick as its catch-up frames are sent, so it never misses or repeats a seq.
+   * tick as its catch-up frames are sent, so it never misses or repeats a seq. `email` is the
+   * viewer's verified Google email (from the session), or null for an anonymous viewer.
    */
-  async join(socket: WebSocket, shareId: string, ip: string, resume: Resume | null): Promise<void> {
+  async join(socket: WebSocket, shareId: string, ip: string, resume: Resume | null, email: string | null = null): Promise<void> {
     if ((this.#perIp.get(ip) ?? 0) >= this.#options.maxConnectionsPerIp) {
       return socket.close(CloseCode.TooManyConnections, 'too many connections from this address');
     }
@@ -100,7 +104,7 @@ export class Hub {
     }
     live.joining++;
     try {
-      const refusal = this.#refusal(live);
+      const refusal = this.#refusal(live, email);
       if (refusal) return socket.close(refusal.code, refusal.reason);
       const catchUp = resume ? await this.#catchUp(live, resume) : null;
       if (this.#docs.get(live.docId) !== live) return socket.close(CloseCode.UnknownShare, 'unpublished');
@@ -110,6 +114,7 @@ export class Hub {
       for (const frame of frames ?? [live.snapshotFrame()]) socket.send(frame, TEXT);
       live.viewers.add(socket);
       this.#socketDoc.set(socket, live);
+      if (email !== null) this.#socketEmail.set(socket, email);
       socket.on('pong', () => this.#unanswered.delete(socket));
       this.#metrics.viewerJoined();
     } finally {
@@ -118,8 +123,10 @@ export class Hub {
     }
   }
 
-  #refusal(live: LiveDoc): { code: number; reason: string } | null {
-    if (live.access === 'restricted') return { code: CloseCode.SignInNeeded, reason: 'sign-in needed' };
+  #refusal(live: LiveDoc, email: string | null): { code: number; reason: string } | null {
+    const verdict = admission(live, email);
+    if (verdict === 'sign_in_needed') return { code: CloseCode.SignInNeeded, reason: 'sign-in needed' };
+    if (verdict === 'not_allowed') return { code: CloseCode.NotAllowed, reason: 'not on the allow list' };
     if (live.viewers.size >= this.#options.maxViewersPerDoc) {
       return { code: CloseCode.TooManyConnections, reason: 'too many viewers of this doc' };
     }
@@ -237,11 +244,17 @@ export class Hub {
     const [doc, snapshot] = await Promise.all([this.#store.getDoc(docId), this.#store.readSnapshot(docId)]);
     if (!doc || !snapshot) return this.#unpublished(docId);
     live.reset(doc, snapshot);
-    if (live.access === 'restricted') {
-      for (const socket of live.viewers) socket.close(CloseCode.SignInNeeded, 'sign-in needed');
-    } else {
-      this.#broadcast(live, live.snapshotFrame());
+    // New access or allow list: viewers it no longer admits leave before the snapshot is sent.
+    for (const socket of live.viewers) {
+      const verdict = admission(live, this.#socketEmail.get(socket) ?? null);
+      if (verdict === 'admitted') continue;
+      live.viewers.delete(socket);
+      this.#metrics.viewerLeft();
+      if (verdict === 'sign_in_needed') socket.close(CloseCode.SignInNeeded, 'sign-in needed');
+      else socket.close(CloseCode.NotAllowed, 'not on the allow list');
     }
+    if (live.viewers.size === 0 && live.joining === 0) this.#unload(live);
+    else this.#broadcast(live, live.snapshotFrame());
     this.#drain(live);
   }
 
