@@ -128,7 +128,17 @@ export class LiveClient {
       if (this._socket === socket) this._setState({ status: 'live', message: '' });
     };
     socket.onmessage = (event) => {
-      if (this._socket === socket && typeof event.data === 'string') this._onFrame(JSON.parse(event.data) as LiveFrame);
+      if (this._socket !== socket || typeof event.data !== 'string') return;
+      let frame: LiveFrame;
+      try {
+        frame = JSON.parse(event.data) as LiveFrame;
+      } catch {
+        // A frame we cannot read may have been a delta: treat it as a gap and resume.
+        this._dropSocket(SEQ_GAP_CLOSE, 'unreadable frame');
+        this._onClose(SEQ_GAP_CLOSE);
+        return;
+      }
+      this._onFrame(frame);
     };
     socket.onclose = (event) => {
       if (this._socket === socket) this._onClose(event.code);
