@@ -1,0 +1,78 @@
+// One Apps Script execution: who it runs as, in which AuthMode, what it fetched, which locks
+// it holds (released when it ends, as Apps Script does), and the scopes its manifest grants.
+import type { Realm } from './realm.ts';
+
+export type AuthMode = 'NONE' | 'CUSTOM_FUNCTION' | 'LIMITED' | 'FULL';
+
+export interface FetchRecord {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  payload: string | undefined;
+  /** The HTTP status, or null when the request got no answer. */
+  status: number | null;
+  error?: string;
+  response?: string;
+}
+
+export interface Execution {
+  /** The function Apps Script called. */
+  handler: string;
+  /** The account the script runs as (the trigger's owner, or the person using the sidebar). */
+  effectiveUser: string;
+  /** The person whose action caused the run. */
+  activeUser: string;
+  authMode: AuthMode;
+  fetches: FetchRecord[];
+  /** What the function threw, if anything (Apps Script records it as a failed execution). */
+  error: unknown;
+  /** console.error / console.warn lines. */
+  logs: string[];
+  result?: unknown;
+}
+
+/** What every fake service consults: the running execution, the manifest's scopes, the script's realm. */
+export class Runtime {
+  current: Execution | null = null;
+  readonly executions: Execution[] = [];
+
+  readonly realm: Realm;
+  readonly scopes: readonly string[];
+
+  constructor(realm: Realm, scopes: readonly string[]) {
+    this.realm = realm;
+    this.scopes = scopes;
+  }
+
+  execution(): Execution {
+    if (!this.current) throw new Error('Apps Script services are only callable inside an execution');
+    return this.current;
+  }
+
+  /**
+   * Throws as Apps Script does when a service is used without the authorization it needs:
+   * nothing but menus in AuthMode.NONE; nothing needing full authorization in LIMITED; and
+   * never a scope the manifest does not declare.
+   */
+  require(what: string, scope: string | readonly string[] | null, level: 'document' | 'full' = 'full'): void {
+    const mode = this.execution().authMode;
+    if (mode === 'NONE' || mode === 'CUSTOM_FUNCTION' || (mode === 'LIMITED' && level === 'full')) {
+      throw this.realm.error(`You do not have permission to call ${what} in AuthMode.${mode}.`);
+    }
+    if (scope === null) return;
+    const wanted = typeof scope === 'string' ? [scope] : scope;
+    if (!wanted.some((s) => this.scopes.includes(s))) {
+      throw this.realm.error(`Specified permissions are not sufficient to call ${what}. Required permissions: ${wanted.join(' or ')}`);
+    }
+  }
+}
+
+export const Scope = {
+  spreadsheetsCurrent: 'https://www.googleapis.com/auth/spreadsheets.currentonly',
+  spreadsheets: 'https://www.googleapis.com/auth/spreadsheets',
+  containerUi: 'https://www.googleapis.com/auth/script.container.ui',
+  externalRequest: 'https://www.googleapis.com/auth/script.external_request',
+  scriptApp: 'https://www.googleapis.com/auth/script.scriptapp',
+  openid: 'openid',
+  email: 'https://www.googleapis.com/auth/userinfo.email',
+} as const;

@@ -1,0 +1,263 @@
+/// <reference types="google-apps-script" />
+// Loads a *built* add-on (Code.js, Sidebar.html, appsscript.json as clasp pushes them) into a
+// node:vm realm with faithful fakes of the Apps Script services, and plays what people and
+// Google do: open the spreadsheet, use the menu and the sidebar (google.script.run), type and
+// paste, insert rows, let time pass. Installable triggers fire as Apps Script fires them: for
+// every editor's change, running as the user who created them.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseA1 } from '../../protocol/a1.ts';
+import type { ServerFunctions } from '../../addon/api.ts';
+import type { AuthMode, Execution, FetchRecord } from './execution.ts';
+import { Runtime } from './execution.ts';
+import { Realm } from './realm.ts';
+import { FakeScriptApp, type FakeTrigger } from './script-app.ts';
+import {
+  FakeCacheService,
+  FakeHtmlService,
+  FakeLockService,
+  FakePropertiesService,
+  FakeSession,
+  FakeUi,
+  FakeUtilities,
+} from './services.ts';
+import { FakeRange, FakeSpreadsheet, type CellValue } from './spreadsheet.ts';
+import { FakeUrlFetchApp } from './url-fetch.ts';
+
+export type { Execution, FetchRecord } from './execution.ts';
+export type { CellValue } from './spreadsheet.ts';
+
+export interface Manifest {
+  timeZone?: string;
+  oauthScopes?: string[];
+  urlFetchWhitelist?: string[];
+}
+
+export interface HarnessOptions {
+  /** The clasp rootDir: Code.js, Sidebar.html, appsscript.json. */
+  dir: string;
+  /** The ID token ScriptApp.getIdentityToken returns for a user (e.g. signed by the Google emulator). */
+  identityToken: (email: string) => string;
+  spreadsheetId?: string;
+  spreadsheetName?: string;
+}
+
+type ChangeType = GoogleAppsScript.Events.SheetsOnChangeChangeType;
+
+/** What a person typing into a cell produces: numbers and booleans are parsed, as Sheets does. */
+export function typed(text: CellValue): CellValue {
+  if (typeof text !== 'string') return text;
+  if (/^-?\d+(\.\d+)?$/.test(text.trim())) return Number(text);
+  if (/^(true|false)$/i.test(text.trim())) return text.trim().toUpperCase() === 'TRUE';
+  if (text.startsWith("'")) return text.slice(1);
+  return text;
+}
+
+export class AppsScriptHarness {
+  readonly manifest: Manifest;
+  readonly realm: Realm;
+  readonly runtime: Runtime;
+  readonly spreadsheet: FakeSpreadsheet;
+  readonly ui: FakeUi;
+  readonly properties: FakePropertiesService;
+  readonly locks: FakeLockService;
+  readonly scriptApp: FakeScriptApp;
+  readonly urlFetch: FakeUrlFetchApp;
+
+  constructor(options: HarnessOptions) {
+    this.manifest = JSON.parse(readFileSync(join(options.dir, 'appsscript.json'), 'utf8')) as Manifest;
+    this.realm = new Realm({ console: this._console() });
+    this.runtime = new Runtime(this.realm, this.manifest.oauthScopes ?? []);
+    const runtime = this.runtime;
+    this.spreadsheet = new FakeSpreadsheet(this.realm, options.spreadsheetId ?? '1SheetcastTestSpreadsheet', options.spreadsheetName ?? 'Scoreboard');
+    this.ui = new FakeUi(runtime, 'Sheetcast');
+    this.properties = new FakePropertiesService(runtime);
+    this.locks = new FakeLockService(runtime);
+    this.scriptApp = new FakeScriptApp(runtime, this.spreadsheet, options.identityToken);
+    this.urlFetch = new FakeUrlFetchApp(runtime, this.manifest.urlFetchWhitelist);
+    const spreadsheet = this.spreadsheet;
+    const ui = this.ui;
+    const documentScopes = ['https://www.googleapis.com/auth/spreadsheets.currentonly', 'https://www.googleapis.com/auth/spreadsheets'];
+    const SpreadsheetApp: Pick<GoogleAppsScript.Spreadsheet.SpreadsheetApp, 'getActiveSpreadsheet' | 'getActive' | 'getActiveSheet' | 'getActiveRange' | 'getUi' | 'flush'> = {
+      getActiveSpreadsheet: () => (runtime.require('SpreadsheetApp.getActiveSpreadsheet', documentScopes, 'document'), spreadsheet as never),
+      getActive: () => (runtime.require('SpreadsheetApp.getActive', documentScopes, 'document'), spreadsheet as never),
+      getActiveSheet: () => (runtime.require('SpreadsheetApp.getActiveSheet', documentScopes, 'document'), spreadsheet.getActiveSheet()),
+      getActiveRange: () => (runtime.require('SpreadsheetApp.getActiveRange', documentScopes, 'document'), spreadsheet.getActiveRange()),
+      // Menus may be built in every AuthMode, NONE included.
+      getUi: () => ui as never,
+      flush: () => undefined,
+    };
+    const globals: Record<string, unknown> = {
+      SpreadsheetApp,
+      ScriptApp: this.scriptApp,
+      PropertiesService: this.properties,
+      LockService: this.locks,
+      CacheService: new FakeCacheService(runtime),
+      HtmlService: new FakeHtmlService(runtime, options.dir),
+      Session: new FakeSession(runtime, this.manifest.timeZone ?? 'Etc/UTC'),
+      Utilities: new FakeUtilities(),
+      UrlFetchApp: this.urlFetch,
+      Logger: { log: (...args: unknown[]) => this._log('log', args) },
+    };
+    for (const [name, value] of Object.entries(globals)) this.realm.define(name, value);
+    this.realm.run(readFileSync(join(options.dir, 'Code.js'), 'utf8'), 'Code.js');
+  }
+
+  private _console(): Pick<Console, 'log' | 'info' | 'warn' | 'error'> {
+    return {
+      log: (...args: unknown[]) => this._log('log', args),
+      info: (...args: unknown[]) => this._log('info', args),
+      warn: (...args: unknown[]) => this._log('warn', args),
+      error: (...args: unknown[]) => this._log('error', args),
+    };
+  }
+
+  private _log(level: string, args: unknown[]): void {
+    this.runtime.current?.logs.push(`${level}: ${args.map((a) => (a instanceof Object && 'message' in a ? String(a.message) : String(a))).join(' ')}`);
+  }
+
+  get executions(): Execution[] {
+    return this.runtime.executions;
+  }
+
+  /** Every request UrlFetchApp made, in order. */
+  fetches(): FetchRecord[] {
+    return this.executions.flatMap((e) => e.fetches);
+  }
+
+  triggers(): FakeTrigger[] {
+    return [...this.scriptApp.triggers];
+  }
+
+  /** Whether the bundle declares `name` as a top-level function (what Apps Script can call). */
+  hasFunction(name: string): boolean {
+    return typeof this.realm.global(name) === 'function';
+  }
+
+  /** One execution of a top-level function. Like Apps Script, it frees the execution's locks at the end. */
+  execute(handler: string, as: { effectiveUser: string; activeUser?: string; authMode: AuthMode }, ...args: unknown[]): Execution {
+    const execution: Execution = {
+      handler,
+      effectiveUser: as.effectiveUser,
+      activeUser: as.activeUser ?? as.effectiveUser,
+      authMode: as.authMode,
+      fetches: [],
+      error: undefined,
+      logs: [],
+    };
+    this.runtime.executions.push(execution);
+    const fn = this.realm.global(handler);
+    if (typeof fn !== 'function') {
+      execution.error = new Error(`Script function not found: ${handler}`);
+      return execution;
+    }
+    this.runtime.current = execution;
+    try {
+      execution.result = (fn as (...a: unknown[]) => unknown)(...args);
+    } catch (error) {
+      execution.error = error;
+    } finally {
+      this.runtime.current = null;
+      this.locks.releaseAll(execution);
+    }
+    return execution;
+  }
+
+  /** google.script.run from the sidebar: arguments and result serialized; a throw rejects with its message. */
+  run<K extends keyof ServerFunctions>(user: string, name: K, ...args: Parameters<ServerFunctions[K]>): ReturnType<ServerFunctions[K]> {
+    if (name.endsWith('_')) throw new Error(`${name} is private`);
+    const execution = this.execute(name, { effectiveUser: user, authMode: 'FULL' }, ...args.map((a) => this.realm.import(a)));
+    if (execution.error !== undefined) throw new Error(messageOf(execution.error));
+    return JSON.parse(JSON.stringify(execution.result ?? null)) as ReturnType<ServerFunctions[K]>;
+  }
+
+  /** Opening the spreadsheet: the simple onOpen trigger (NONE until the add-on is used in this document). */
+  open(user: string, authMode: AuthMode = 'LIMITED'): Execution {
+    return this.execute('onOpen', { effectiveUser: user, authMode }, { authMode, source: this.spreadsheet, user: { getEmail: () => user } });
+  }
+
+  /** Choosing an item of the add-on's menu. */
+  menu(user: string, caption: string): Execution {
+    const item = this.ui.menus.flatMap((m) => m.items).find((i) => i.caption === caption);
+    if (!item) throw new Error(`no menu item "${caption}"`);
+    return this.execute(item.functionName, { effectiveUser: user, authMode: 'FULL' });
+  }
+
+  select(sheet: string, a1: string): void {
+    this.spreadsheet.setActiveRange(this.spreadsheet.sheet(sheet).getRange(a1));
+  }
+
+  /**
+   * A person types (one cell) or pastes (a grid) into the sheet. Every installable edit
+   * trigger of this spreadsheet fires, unless Apps Script dropped the event (`dropEvent`:
+   * it keeps at most 2 pending onEdit events).
+   */
+  edit(user: string, sheet: string, a1: string, values: CellValue | CellValue[][], options: { dropEvent?: boolean } = {}): Execution[] {
+    const rect = parseA1(a1);
+    if (!rect) throw new Error(`not a range: ${a1}`);
+    const range = this.spreadsheet.sheet(sheet).getRange(a1) as unknown as FakeRange;
+    const single = rect.top === rect.bottom && rect.left === rect.right;
+    const oldValue = single ? range.getValue() : undefined;
+    const grid = Array.isArray(values) ? values : [[values]];
+    range.setValues(grid.map((row) => row.map(typed)));
+    if (options.dropEvent) return [];
+    const event: Record<string, unknown> = {
+      range,
+      source: this.spreadsheet,
+      user: { getEmail: () => user },
+    };
+    // Only a single-cell edit carries value and oldValue; a paste carries neither.
+    if (single) {
+      event.value = String(grid[0]![0]);
+      if (oldValue !== '') event.oldValue = String(oldValue);
+    }
+    return this._fire('ON_EDIT', user, (trigger) => ({ ...event, authMode: 'FULL', triggerUid: trigger.id }));
+  }
+
+  /** A person changes the structure (rows, columns, sheets); every installable change trigger fires. */
+  change(user: string, changeType: ChangeType, mutate: (spreadsheet: FakeSpreadsheet) => void): Execution[] {
+    mutate(this.spreadsheet);
+    return this._fire('ON_CHANGE', user, (trigger) => ({
+      authMode: 'FULL',
+      changeType,
+      source: this.spreadsheet,
+      triggerUid: trigger.id,
+      user: { getEmail: () => user },
+    }));
+  }
+
+  /** Values change with no trigger at all: formula recalculation, Sheets API writes, other scripts. */
+  writeSilently(sheet: string, a1: string, values: CellValue[][]): void {
+    (this.spreadsheet.sheet(sheet).getRange(a1) as unknown as FakeRange).setValues(values);
+  }
+
+  /** Time passes: every time-driven trigger fires once, as its owner. */
+  tick(): Execution[] {
+    const now = new Date();
+    return this._fire('CLOCK', '', (trigger) => ({
+      authMode: 'FULL',
+      triggerUid: trigger.id,
+      year: now.getUTCFullYear(),
+      month: now.getUTCMonth() + 1,
+      'day-of-month': now.getUTCDate(),
+      hour: now.getUTCHours(),
+      minute: now.getUTCMinutes(),
+      second: now.getUTCSeconds(),
+      timezone: 'UTC',
+    }));
+  }
+
+  private _fire(event: FakeTrigger['event'], activeUser: string, eventObject: (trigger: FakeTrigger) => Record<string, unknown>): Execution[] {
+    return this.scriptApp.triggers
+      .filter((t) => t.event === event && t.documentId === this.spreadsheet.getId())
+      .map((trigger) => this.execute(trigger.handler, { effectiveUser: trigger.user, activeUser: activeUser || trigger.user, authMode: 'FULL' }, eventObject(trigger)));
+  }
+
+  async close(): Promise<void> {
+    await this.urlFetch.close();
+  }
+}
+
+export function messageOf(error: unknown): string {
+  return error && typeof error === 'object' && 'message' in error ? String((error as Error).message) : String(error);
+}

@@ -1,0 +1,410 @@
+/// <reference types="google-apps-script" />
+// PropertiesService, LockService, CacheService, Session, Utilities, HtmlService and the
+// spreadsheet Ui, following their documented behaviour and limits.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Scope, type Execution, type Runtime } from './execution.ts';
+
+type P = GoogleAppsScript.Properties.Properties;
+
+/** Apps Script's documented property limits: 9 KB per value, 500 KB per store. */
+export const PROPERTY_VALUE_BYTES = 9 * 1024;
+export const PROPERTY_STORE_BYTES = 500 * 1024;
+
+export class FakeProperties implements Pick<P, 'getProperty' | 'getProperties' | 'getKeys' | 'setProperty' | 'setProperties' | 'deleteProperty' | 'deleteAllProperties'> {
+  readonly map = new Map<string, string>();
+  /** Calls made, for tests that care about the per-run cost. */
+  calls = 0;
+
+  private readonly _runtime: Runtime;
+
+  constructor(_runtime: Runtime) {
+    this._runtime = _runtime;
+  }
+
+  private _touch(): void {
+    this._runtime.require('PropertiesService', null, 'document');
+    this.calls++;
+  }
+
+  bytes(map: Map<string, string> = this.map): number {
+    let total = 0;
+    for (const [key, value] of map) total += Buffer.byteLength(key) + Buffer.byteLength(value);
+    return total;
+  }
+
+  private _commit(next: Map<string, string>): void {
+    for (const value of next.values()) {
+      if (Buffer.byteLength(value) > PROPERTY_VALUE_BYTES) throw this._runtime.realm.error('Argument too large: value');
+    }
+    if (this.bytes(next) > PROPERTY_STORE_BYTES) {
+      throw this._runtime.realm.error('You have exceeded the property storage quota. Please remove some properties and try again.');
+    }
+    this.map.clear();
+    for (const [key, value] of next) this.map.set(key, value);
+  }
+
+  getProperty(key: string): string | null {
+    this._touch();
+    return this.map.get(key) ?? null;
+  }
+  getProperties(): { [key: string]: string } {
+    this._touch();
+    return Object.fromEntries(this.map);
+  }
+  getKeys(): string[] {
+    this._touch();
+    return [...this.map.keys()];
+  }
+  setProperty(key: string, value: string): P {
+    this._touch();
+    this._commit(new Map(this.map).set(key, String(value)));
+    return this as unknown as P;
+  }
+  setProperties(properties: { [key: string]: string }, deleteAllOthers = false): P {
+    this._touch();
+    const next = deleteAllOthers ? new Map<string, string>() : new Map(this.map);
+    for (const [key, value] of Object.entries(properties)) next.set(key, String(value));
+    this._commit(next);
+    return this as unknown as P;
+  }
+  deleteProperty(key: string): P {
+    this._touch();
+    this.map.delete(key);
+    return this as unknown as P;
+  }
+  deleteAllProperties(): P {
+    this._touch();
+    this.map.clear();
+    return this as unknown as P;
+  }
+}
+
+export class FakePropertiesService implements Pick<GoogleAppsScript.Properties.PropertiesService, 'getDocumentProperties' | 'getScriptProperties' | 'getUserProperties'> {
+  readonly document: FakeProperties;
+  readonly script: FakeProperties;
+  private readonly _users = new Map<string, FakeProperties>();
+
+  private readonly _runtime: Runtime;
+
+  constructor(_runtime: Runtime) {
+    this._runtime = _runtime;
+
+    this.document = new FakeProperties(_runtime);
+    this.script = new FakeProperties(_runtime);
+  }
+  getDocumentProperties(): P {
+    return this.document as unknown as P;
+  }
+  getScriptProperties(): P {
+    return this.script as unknown as P;
+  }
+  getUserProperties(): P {
+    const user = this._runtime.execution().effectiveUser;
+    if (!this._users.has(user)) this._users.set(user, new FakeProperties(this._runtime));
+    return this._users.get(user) as unknown as P;
+  }
+}
+
+/** One lock scope (document, script or user): held by at most one execution at a time. */
+export class LockScope {
+  holder: Execution | null = null;
+}
+
+class FakeLock implements Pick<GoogleAppsScript.Lock.Lock, 'tryLock' | 'waitLock' | 'releaseLock' | 'hasLock'> {
+  private readonly _runtime: Runtime;
+  private readonly _scope: LockScope;
+  private readonly _execution: Execution;
+
+  constructor(_runtime: Runtime, _scope: LockScope, _execution: Execution) {
+    this._runtime = _runtime;
+    this._scope = _scope;
+    this._execution = _execution;
+  }
+
+  tryLock(_timeoutInMillis: number): boolean {
+    // Executions here run one at a time, so a lock another execution holds is never freed while waiting.
+    if (this._scope.holder && this._scope.holder !== this._execution) return false;
+    this._scope.holder = this._execution;
+    return true;
+  }
+  waitLock(timeoutInMillis: number): void {
+    if (!this.tryLock(timeoutInMillis)) throw this._runtime.realm.error('Lock timeout: another process was holding the lock for too long.');
+  }
+  releaseLock(): void {
+    if (this._scope.holder === this._execution) this._scope.holder = null;
+  }
+  hasLock(): boolean {
+    return this._scope.holder === this._execution;
+  }
+}
+
+export class FakeLockService implements Pick<GoogleAppsScript.Lock.LockService, 'getDocumentLock' | 'getScriptLock' | 'getUserLock'> {
+  readonly document = new LockScope();
+  readonly script = new LockScope();
+
+  private readonly _runtime: Runtime;
+
+  constructor(_runtime: Runtime) {
+    this._runtime = _runtime;
+  }
+
+  getDocumentLock(): GoogleAppsScript.Lock.Lock {
+    return new FakeLock(this._runtime, this.document, this._runtime.execution()) as unknown as GoogleAppsScript.Lock.Lock;
+  }
+  getScriptLock(): GoogleAppsScript.Lock.Lock {
+    return new FakeLock(this._runtime, this.script, this._runtime.execution()) as unknown as GoogleAppsScript.Lock.Lock;
+  }
+  getUserLock(): GoogleAppsScript.Lock.Lock {
+    return this.getScriptLock();
+  }
+
+  /** Apps Script frees an execution's locks when it ends. */
+  releaseAll(execution: Execution): void {
+    for (const scope of [this.document, this.script]) if (scope.holder === execution) scope.holder = null;
+  }
+}
+
+class FakeCache implements Pick<GoogleAppsScript.Cache.Cache, 'get' | 'getAll' | 'put' | 'putAll' | 'remove' | 'removeAll'> {
+  private readonly _entries = new Map<string, { value: string; expires: number }>();
+
+  private readonly _runtime: Runtime;
+
+  constructor(_runtime: Runtime) {
+    this._runtime = _runtime;
+  }
+
+  private _check(key: string, value?: string): void {
+    if (key.length > 250) throw this._runtime.realm.error('Argument too large: key');
+    if (value !== undefined && Buffer.byteLength(value) > 100 * 1024) throw this._runtime.realm.error('Argument too large: value');
+  }
+  get(key: string): string | null {
+    const entry = this._entries.get(key);
+    if (!entry || entry.expires <= Date.now()) return null;
+    return entry.value;
+  }
+  getAll(keys: string[]): { [key: string]: string } {
+    const found: { [key: string]: string } = {};
+    for (const key of keys) {
+      const value = this.get(key);
+      if (value !== null) found[key] = value;
+    }
+    return found;
+  }
+  put(key: string, value: string, expirationInSeconds = 600): void {
+    this._check(key, value);
+    this._entries.set(key, { value: String(value), expires: Date.now() + Math.min(expirationInSeconds, 21_600) * 1000 });
+  }
+  putAll(values: { [key: string]: string }, expirationInSeconds = 600): void {
+    for (const [key, value] of Object.entries(values)) this.put(key, value, expirationInSeconds);
+  }
+  remove(key: string): void {
+    this._entries.delete(key);
+  }
+  removeAll(keys: string[]): void {
+    for (const key of keys) this._entries.delete(key);
+  }
+}
+
+export class FakeCacheService implements Pick<GoogleAppsScript.Cache.CacheService, 'getDocumentCache' | 'getScriptCache' | 'getUserCache'> {
+  private readonly _document: FakeCache;
+  private readonly _script: FakeCache;
+  private readonly _users = new Map<string, FakeCache>();
+
+  private readonly _runtime: Runtime;
+
+  constructor(_runtime: Runtime) {
+    this._runtime = _runtime;
+
+    this._document = new FakeCache(_runtime);
+    this._script = new FakeCache(_runtime);
+  }
+  getDocumentCache(): GoogleAppsScript.Cache.Cache {
+    return this._document as unknown as GoogleAppsScript.Cache.Cache;
+  }
+  getScriptCache(): GoogleAppsScript.Cache.Cache {
+    return this._script as unknown as GoogleAppsScript.Cache.Cache;
+  }
+  getUserCache(): GoogleAppsScript.Cache.Cache {
+    const user = this._runtime.execution().effectiveUser;
+    if (!this._users.has(user)) this._users.set(user, new FakeCache(this._runtime));
+    return this._users.get(user) as unknown as GoogleAppsScript.Cache.Cache;
+  }
+}
+
+class FakeUser implements Pick<GoogleAppsScript.Base.User, 'getEmail'> {
+  private readonly _runtime: Runtime;
+  private readonly _email: string;
+
+  constructor(_runtime: Runtime, _email: string) {
+    this._runtime = _runtime;
+    this._email = _email;
+  }
+  getEmail(): string {
+    this._runtime.require('User.getEmail', Scope.email);
+    return this._email;
+  }
+}
+
+export class FakeSession implements Pick<GoogleAppsScript.Base.Session, 'getActiveUser' | 'getEffectiveUser' | 'getScriptTimeZone' | 'getActiveUserLocale' | 'getTemporaryActiveUserKey'> {
+  private readonly _runtime: Runtime;
+  private readonly _timeZone: string;
+
+  constructor(_runtime: Runtime, _timeZone: string) {
+    this._runtime = _runtime;
+    this._timeZone = _timeZone;
+  }
+  getActiveUser(): GoogleAppsScript.Base.User {
+    return new FakeUser(this._runtime, this._runtime.execution().activeUser) as unknown as GoogleAppsScript.Base.User;
+  }
+  getEffectiveUser(): GoogleAppsScript.Base.User {
+    return new FakeUser(this._runtime, this._runtime.execution().effectiveUser) as unknown as GoogleAppsScript.Base.User;
+  }
+  getScriptTimeZone(): string {
+    return this._timeZone;
+  }
+  getActiveUserLocale(): string {
+    return 'en';
+  }
+  getTemporaryActiveUserKey(): string {
+    return Buffer.from(this._runtime.execution().activeUser).toString('base64url');
+  }
+}
+
+export class FakeUtilities implements Pick<GoogleAppsScript.Utilities.Utilities, 'formatDate' | 'getUuid' | 'sleep'> {
+  /** The SimpleDateFormat letters the add-on may use: yyyy MM dd HH mm ss. */
+  formatDate(date: GoogleAppsScript.Base.Date, timeZone: string, format: string): string {
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
+        .formatToParts(date as unknown as Date)
+        .map((p) => [p.type, p.value]),
+    );
+    return format.replace(/yyyy|MM|dd|HH|mm|ss/g, (token) => ({ yyyy: parts.year, MM: parts.month, dd: parts.day, HH: parts.hour, mm: parts.minute, ss: parts.second })[token]!);
+  }
+  getUuid(): string {
+    return randomUUID();
+  }
+  sleep(milliseconds: number): void {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, milliseconds);
+  }
+}
+
+class FakeHtmlOutput implements Pick<GoogleAppsScript.HTML.HtmlOutput, 'setTitle' | 'getTitle' | 'getContent' | 'setWidth' | 'setHeight' | 'append' | 'setSandboxMode' | 'setXFrameOptionsMode'> {
+  private _title = '';
+  private _content: string;
+
+  constructor(_content: string) {
+    this._content = _content;
+  }
+  setTitle(title: string): GoogleAppsScript.HTML.HtmlOutput {
+    this._title = title;
+    return this as unknown as GoogleAppsScript.HTML.HtmlOutput;
+  }
+  getTitle(): string {
+    return this._title;
+  }
+  getContent(): string {
+    return this._content;
+  }
+  setWidth(): GoogleAppsScript.HTML.HtmlOutput {
+    return this as unknown as GoogleAppsScript.HTML.HtmlOutput;
+  }
+  setHeight(): GoogleAppsScript.HTML.HtmlOutput {
+    return this as unknown as GoogleAppsScript.HTML.HtmlOutput;
+  }
+  append(addedContent: string): GoogleAppsScript.HTML.HtmlOutput {
+    this._content += addedContent;
+    return this as unknown as GoogleAppsScript.HTML.HtmlOutput;
+  }
+  setSandboxMode(): GoogleAppsScript.HTML.HtmlOutput {
+    return this as unknown as GoogleAppsScript.HTML.HtmlOutput;
+  }
+  setXFrameOptionsMode(): GoogleAppsScript.HTML.HtmlOutput {
+    return this as unknown as GoogleAppsScript.HTML.HtmlOutput;
+  }
+}
+
+/** Serves the project's .html files, as pushed by clasp, from the build directory. */
+export class FakeHtmlService implements Pick<GoogleAppsScript.HTML.HtmlService, 'createHtmlOutputFromFile'> {
+  readonly SandboxMode = { IFRAME: 'IFRAME', NATIVE: 'NATIVE', EMULATED: 'EMULATED' };
+  readonly XFrameOptionsMode = { ALLOWALL: 'ALLOWALL', DEFAULT: 'DEFAULT' };
+
+  private readonly _runtime: Runtime;
+  private readonly _projectDir: string;
+
+  constructor(_runtime: Runtime, _projectDir: string) {
+    this._runtime = _runtime;
+    this._projectDir = _projectDir;
+  }
+  createHtmlOutput(html?: string): GoogleAppsScript.HTML.HtmlOutput {
+    return new FakeHtmlOutput(html ?? '') as unknown as GoogleAppsScript.HTML.HtmlOutput;
+  }
+  createHtmlOutputFromFile(filename: string): GoogleAppsScript.HTML.HtmlOutput {
+    const name = filename.endsWith('.html') ? filename : `${filename}.html`;
+    let content: string;
+    try {
+      content = readFileSync(join(this._projectDir, name), 'utf8');
+    } catch {
+      throw this._runtime.realm.error(`No HTML file named ${filename} was found.`);
+    }
+    return new FakeHtmlOutput(content) as unknown as GoogleAppsScript.HTML.HtmlOutput;
+  }
+}
+
+export interface MenuRecord {
+  title: string;
+  items: { caption: string; functionName: string }[];
+}
+
+class FakeMenu implements Pick<GoogleAppsScript.Base.Menu, 'addItem' | 'addSeparator' | 'addToUi'> {
+  readonly record: MenuRecord;
+  private readonly _ui: FakeUi;
+
+  constructor(_ui: FakeUi, title: string) {
+    this._ui = _ui;
+
+    this.record = { title, items: [] };
+  }
+  addItem(caption: string, functionName: string): GoogleAppsScript.Base.Menu {
+    this.record.items.push({ caption, functionName });
+    return this as unknown as GoogleAppsScript.Base.Menu;
+  }
+  addSeparator(): GoogleAppsScript.Base.Menu {
+    return this as unknown as GoogleAppsScript.Base.Menu;
+  }
+  addToUi(): void {
+    this._ui.menus.push(this.record);
+  }
+}
+
+export class FakeUi implements Pick<GoogleAppsScript.Base.Ui, 'createAddonMenu' | 'createMenu' | 'showSidebar' | 'alert'> {
+  readonly menus: MenuRecord[] = [];
+  readonly sidebars: { title: string; content: string }[] = [];
+  readonly alerts: string[] = [];
+  readonly Button = { OK: 'OK', CANCEL: 'CANCEL', YES: 'YES', NO: 'NO', CLOSE: 'CLOSE' };
+  readonly ButtonSet = { OK: 'OK', OK_CANCEL: 'OK_CANCEL', YES_NO: 'YES_NO', YES_NO_CANCEL: 'YES_NO_CANCEL' };
+
+  private readonly _runtime: Runtime;
+  private readonly _addonName: string;
+
+  constructor(_runtime: Runtime, _addonName: string) {
+    this._runtime = _runtime;
+    this._addonName = _addonName;
+  }
+  createAddonMenu(): GoogleAppsScript.Base.Menu {
+    return new FakeMenu(this, this._addonName) as unknown as GoogleAppsScript.Base.Menu;
+  }
+  createMenu(caption: string): GoogleAppsScript.Base.Menu {
+    return new FakeMenu(this, caption) as unknown as GoogleAppsScript.Base.Menu;
+  }
+  showSidebar(userInterface: GoogleAppsScript.HTML.HtmlOutput): void {
+    this._runtime.require('Ui.showSidebar', Scope.containerUi);
+    this.sidebars.push({ title: userInterface.getTitle(), content: userInterface.getContent() });
+  }
+  alert(prompt: string): GoogleAppsScript.Base.Button {
+    this._runtime.require('Ui.alert', Scope.containerUi);
+    this.alerts.push(prompt);
+    return this.Button.OK as unknown as GoogleAppsScript.Base.Button;
+  }
+}
