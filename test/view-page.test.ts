@@ -100,20 +100,20 @@ describe('the live-view page', () => {
 
   it('re-renders only the changed cell: the other cells keep their DOM nodes', async () => {
     const page = await openView(doc.shareId);
-    // Page-side code as a string: the tests' TypeScript has no DOM lib.
-    await page.evaluate(`{
-      const tbody = document.querySelector('sheetcast-view').shadowRoot.querySelector('tbody');
-      window.mutatedCells = new Set();
+    await page.evaluate(() => {
+      const tbody = document.querySelector('sheetcast-view')!.shadowRoot!.querySelector('tbody')!;
+      const mutated = new Set<string>();
+      Object.assign(window, { mutatedCells: mutated });
       new MutationObserver((records) => {
-        for (const r of records) {
-          const node = r.target.nodeType === Node.ELEMENT_NODE ? r.target : r.target.parentElement;
-          window.mutatedCells.add(node.closest('td')?.dataset.cell ?? node.nodeName);
+        for (const record of records) {
+          const node = record.target instanceof Element ? record.target : record.target.parentElement!;
+          mutated.add(node.closest('td')?.dataset.cell ?? node.nodeName);
         }
       }).observe(tbody, { subtree: true, childList: true, characterData: true, attributes: true });
-    }`);
+    });
     await postEdits(relay, doc, [cell('C4', '2', 'Scores')]);
     await eventually(async () => expect(await cellText(page, 'C4')).toBe('2'));
-    const mutated = await page.evaluate('[...window.mutatedCells]');
+    const mutated = await page.evaluate(() => [...(window as unknown as { mutatedCells: Set<string> }).mutatedCells]);
     expect(mutated).toEqual(['C4']);
   });
 

@@ -54,10 +54,7 @@ export function cellClass(page: Page, cell: string, view = 'sheetcast-view'): Pr
 
 /** A computed style of the first element matching `selector` (piercing shadow roots). */
 export function computedStyle(page: Page, selector: string, property: string): Promise<string> {
-  // Runs in the page; the tests' TypeScript has no DOM lib, hence the loose `globalThis`.
-  return page
-    .locator(selector)
-    .evaluate((el, name) => (globalThis as any).getComputedStyle(el).getPropertyValue(name) as string, property);
+  return page.locator(selector).evaluate((el, name) => getComputedStyle(el).getPropertyValue(name), property);
 }
 
 /**
@@ -68,8 +65,8 @@ export function textContrast(page: Page, selector: string): Promise<number> {
   return page
     .locator(selector)
     .first()
-    .evaluate((el: any) => {
-      const style = (node: any) => (globalThis as any).getComputedStyle(node);
+    .evaluate((el) => {
+      const style = (node: Element) => getComputedStyle(node);
       const rgba = (colour: string) => {
         const [r = 0, g = 0, b = 0, a = 1] = (colour.match(/[\d.]+/g) ?? []).map(Number);
         return { r, g, b, a };
@@ -79,7 +76,7 @@ export function textContrast(page: Page, selector: string): Promise<number> {
         return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
       };
       let background = { r: 255, g: 255, b: 255, a: 1 };
-      for (let node = el; node; node = node.parentElement ?? node.getRootNode().host) {
+      for (let node: Element | null = el; node; node = node.parentElement ?? (node.getRootNode() as ShadowRoot).host ?? null) {
         const colour = rgba(style(node).backgroundColor);
         if (colour.a > 0) {
           background = colour;
@@ -93,7 +90,7 @@ export function textContrast(page: Page, selector: string): Promise<number> {
 
 /** How wide the page's content is; wider than the viewport means the page scrolls sideways. */
 export function pageScrollWidth(page: Page): Promise<number> {
-  return page.evaluate('document.documentElement.scrollWidth');
+  return page.evaluate(() => document.documentElement.scrollWidth);
 }
 
 export interface StaticSite {
