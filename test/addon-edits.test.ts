@@ -1,0 +1,188 @@
+// Every edit reaches the viewers: the built add-on's triggers in the Apps Script harness,
+// posting to the real relay, watched by a real WebSocket viewer.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EditsRequest } from '../protocol/wire.ts';
+import { connectViewer, eventually, snapshotOf, type Viewer } from './helpers/index.ts';
+import type { AppsScriptHarness, Execution } from './apps-script/harness.ts';
+import { EDITOR, PUBLISHER, startAddonWorld, type AddonWorld } from './apps-script/setup.ts';
+import { viewerCells } from './apps-script/viewer-cells.ts';
+
+let world: AddonWorld;
+beforeAll(async () => {
+  world = await startAddonWorld();
+});
+afterAll(async () => {
+  await world?.close();
+});
+
+/** A spreadsheet publishing Sheet1!A1:C3, with a viewer that has its first snapshot. */
+async function published(ranges = [{ sheet: 'Sheet1', range: 'A1:C3' }]): Promise<{ sheet: AppsScriptHarness; viewer: Viewer; shareId: string }> {
+  const sheet = world.spreadsheet();
+  const state = sheet.run(PUBLISHER, 'publish', { title: 'Scores', ranges, access: 'link', allow: [] });
+  const viewer = await connectViewer(world.relay, state.shareId!);
+  await viewer.next('snapshot');
+  return { sheet, viewer, shareId: state.shareId! };
+}
+
+function ok(executions: Execution[]): Execution[] {
+  for (const e of executions) if (e.error !== undefined) throw e.error;
+  return executions;
+}
+
+function postedEdits(executions: Execution[]): EditsRequest[] {
+  return executions.flatMap((e) => e.fetches).filter((f) => f.method === 'POST' && f.url.endsWith('/edits')).map((f) => JSON.parse(f.payload!) as EditsRequest);
+}
+
+async function sees(viewer: Viewer, expected: Record<string, string>): Promise<void> {
+  await eventually(() => {
+    const cells = viewerCells(viewer.frames);
+    for (const [key, value] of Object.entries(expected)) expect(cells.get(key), key).toBe(value);
+  });
+}
+
+describe('edits', () => {
+  it("fires the publisher's edit trigger for another user's edit of B2, and the viewer sees B2 change", async () => {
+    const { sheet, viewer } = await published();
+    const runs = ok(sheet.edit(EDITOR, 'Sheet1', 'B2', 'Blues'));
+    expect(runs).toHaveLength(1);
+    expect(runs[0]!.handler).toBe('onSheetEdit');
+    expect(runs[0]!.effectiveUser).toBe(PUBLISHER);
+    await sees(viewer, { 'Sheet1!B2': 'Blues' });
+    viewer.close();
+  });
+
+  it('sends one POST per edit with a fresh batchId and the read time', async () => {
+    const { sheet, viewer } = await published();
+    const before = Date.now();
+    const first = ok(sheet.edit(EDITOR, 'Sheet1', 'A1', 'x'));
+    const second = ok(sheet.edit(EDITOR, 'Sheet1', 'A2', 'y'));
+    for (const run of [...first, ...second]) expect(run.fetches).toHaveLength(1);
+    const [a, b] = postedEdits([...first, ...second]);
+    expect(a!.batchId).not.toBe(b!.batchId);
+    expect(a!.at).toBeGreaterThanOrEqual(before);
+    expect(b!.at).toBeGreaterThanOrEqual(a!.at);
+    expect(a!.edits).toEqual([{ sheet: 'Sheet1', range: 'A1', values: [['x']] }]);
+    viewer.close();
+  });
+
+  it('sends display values, as the sheet shows them', async () => {
+    const { sheet, viewer } = await published();
+    sheet.spreadsheet.sheet('Sheet1').getRange('C1').setNumberFormat('0.00');
+    ok(sheet.edit(EDITOR, 'Sheet1', 'C1', '2'));
+    ok(sheet.edit(EDITOR, 'Sheet1', 'C2', '3.50'));
+    ok(sheet.edit(EDITOR, 'Sheet1', 'C3', 'true'));
+    await sees(viewer, { 'Sheet1!C1': '2.00', 'Sheet1!C2': '3.5', 'Sheet1!C3': 'TRUE' });
+    viewer.close();
+  });
+
+  it('sends only the cells inside the range when a 3×3 paste crosses its edge', async () => {
+    const { sheet, viewer } = await published();
+    const runs = ok(
+      sheet.edit(EDITOR, 'Sheet1', 'B2:D4', [
+        ['p1', 'p2', 'p3'],
+        ['p4', 'p5', 'p6'],
+        ['p7', 'p8', 'p9'],
+      ]),
+    );
+    const [posted] = postedEdits(runs);
+    expect(posted!.edits).toEqual([{ sheet: 'Sheet1', range: 'B2:C3', values: [['p1', 'p2'], ['p4', 'p5']] }]);
+    await sees(viewer, { 'Sheet1!B2': 'p1', 'Sheet1!C2': 'p2', 'Sheet1!B3': 'p4', 'Sheet1!C3': 'p5' });
+    const everything = JSON.stringify(viewer.frames);
+    for (const outside of ['p3', 'p6', 'p7', 'p8', 'p9']) expect(everything).not.toContain(outside);
+    viewer.close();
+  });
+
+  it('sends no request at all for an edit outside every published range', async () => {
+    const { sheet, viewer } = await published();
+    const runs = ok(sheet.edit(EDITOR, 'Sheet1', 'E5', 'secret'));
+    expect(runs).toHaveLength(1);
+    expect(runs[0]!.fetches).toEqual([]);
+    const other = sheet.spreadsheet.insertSheet('Private');
+    expect(other.getName()).toBe('Private');
+    expect(ok(sheet.edit(EDITOR, 'Private', 'A1', 'salary'))[0]!.fetches).toEqual([]);
+    viewer.close();
+  });
+
+  it('repairs a dropped edit event with the next edit', async () => {
+    const { sheet, viewer } = await published();
+    // Apps Script keeps at most 2 pending onEdit events: this one never fires.
+    sheet.edit(EDITOR, 'Sheet1', 'A3', 'dropped', { dropEvent: true });
+    const runs = ok(sheet.edit(EDITOR, 'Sheet1', 'C1', 'next'));
+    expect(runs[0]!.fetches).toHaveLength(1);
+    await sees(viewer, { 'Sheet1!A3': 'dropped', 'Sheet1!C1': 'next' });
+    viewer.close();
+  });
+
+  it('leaves the work to the next run when another execution holds the document lock', async () => {
+    const { sheet, viewer } = await published();
+    const other = { handler: 'other', effectiveUser: PUBLISHER, activeUser: PUBLISHER, authMode: 'FULL' as const, fetches: [], error: undefined, logs: [] };
+    sheet.locks.document.holder = other;
+    expect(ok(sheet.edit(EDITOR, 'Sheet1', 'A1', 'while busy'))[0]!.fetches).toEqual([]);
+    sheet.locks.document.holder = null;
+    ok(sheet.edit(EDITOR, 'Sheet1', 'B1', 'after'));
+    await sees(viewer, { 'Sheet1!A1': 'while busy', 'Sheet1!B1': 'after' });
+    expect(sheet.locks.document.holder).toBeNull();
+    viewer.close();
+  });
+});
+
+describe('structure changes', () => {
+  it('sends a snapshot after a row insert, with the range moved down with its data', async () => {
+    const { sheet, viewer, shareId } = await published([{ sheet: 'Sheet1', range: 'A2:B3' }]);
+    ok(sheet.edit(EDITOR, 'Sheet1', 'A2', 'kept'));
+    const runs = ok(sheet.change(EDITOR, 'INSERT_ROW', (ss) => ss.sheet('Sheet1').insertRowsBefore(1, 2)));
+    expect(runs.map((r) => r.fetches.map((f) => f.method))).toEqual([['PATCH', 'PUT']]);
+    // The relay starts a new epoch for the moved ranges, then the snapshot fills them.
+    await eventually(() => expect((viewer.frames.filter((f) => f.type === 'snapshot').at(-1) as { ranges: { range: string }[] }).ranges[0]!.range).toBe('A4:B5'));
+    await sees(viewer, { 'Sheet1!A4': 'kept' });
+    expect(sheet.run(PUBLISHER, 'getState').ranges).toEqual([{ sheet: 'Sheet1', range: 'A4:B5' }]);
+    // Edits after the move land in the moved range.
+    ok(sheet.edit(EDITOR, 'Sheet1', 'B5', 'moved'));
+    await eventually(async () => expect((await snapshotOf(world.relay, shareId)).ranges[0]!.values[1]![1]).toBe('moved'));
+    viewer.close();
+  });
+
+  it('sends a snapshot after a row insert inside the range, which grows with it', async () => {
+    const { sheet, viewer } = await published([{ sheet: 'Sheet1', range: 'A1:A3' }]);
+    ok(sheet.change(EDITOR, 'INSERT_ROW', (ss) => ss.sheet('Sheet1').insertRowsAfter(1, 1)));
+    expect(sheet.run(PUBLISHER, 'getState').ranges).toEqual([{ sheet: 'Sheet1', range: 'A1:A4' }]);
+    await eventually(() => expect((viewer.frames.filter((f) => f.type === 'snapshot').at(-1) as { ranges: { range: string }[] }).ranges[0]!.range).toBe('A1:A4'));
+    viewer.close();
+  });
+
+  it('follows a renamed sheet', async () => {
+    const { sheet, viewer } = await published();
+    ok(sheet.change(EDITOR, 'OTHER', (ss) => ss.sheet('Sheet1').setName('Scores')));
+    expect(sheet.run(PUBLISHER, 'getState').ranges).toEqual([{ sheet: 'Scores', range: 'A1:C3' }]);
+    ok(sheet.edit(EDITOR, 'Scores', 'A1', 'renamed'));
+    await sees(viewer, { 'Scores!A1': 'renamed' });
+    viewer.close();
+  });
+
+  it('sends nothing for a change that moves no published cell', async () => {
+    const { sheet, viewer } = await published();
+    expect(ok(sheet.change(EDITOR, 'FORMAT', () => undefined))[0]!.fetches).toEqual([]);
+    expect(ok(sheet.change(EDITOR, 'OTHER', () => undefined))[0]!.fetches).toEqual([]);
+    viewer.close();
+  });
+});
+
+describe('the hourly check', () => {
+  it('sends a change no trigger reported once, and nothing when nothing changed', async () => {
+    const { sheet, viewer } = await published();
+    sheet.writeSilently('Sheet1', 'B3', [['recalculated']]);
+    const first = ok(sheet.tick());
+    expect(first.map((r) => r.handler)).toEqual(['hourlyCheck']);
+    expect(first[0]!.fetches.map((f) => f.method)).toEqual(['PUT']);
+    await sees(viewer, { 'Sheet1!B3': 'recalculated' });
+    expect(ok(sheet.tick())[0]!.fetches).toEqual([]);
+    viewer.close();
+  });
+
+  it('sends nothing after edits the triggers already delivered', async () => {
+    const { sheet, viewer } = await published();
+    ok(sheet.edit(EDITOR, 'Sheet1', 'A1', 'delivered'));
+    expect(ok(sheet.tick())[0]!.fetches).toEqual([]);
+    viewer.close();
+  });
+});
