@@ -1,0 +1,103 @@
+// The hub on its own: a real SQLite store and local bus, with sockets that record what they get.
+import { EventEmitter } from 'node:events';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { WebSocket } from 'ws';
+import { LocalBus } from '../relay/bus/local.ts';
+import { Hub, type HubMetrics } from '../relay/hub/hub.ts';
+import { Ingestor } from '../relay/ingest/ingest.ts';
+import { SqliteStore } from '../relay/store/sqlite.ts';
+import type { DocRecord } from '../relay/store/store.ts';
+
+class RecordingSocket extends EventEmitter {
+  readonly OPEN = 1;
+  readyState = 1;
+  bufferedAmount = 0;
+  sent: Buffer[] = [];
+  closedWith: number | null = null;
+  send(data: Buffer) {
+    this.sent.push(data);
+  }
+  close(code: number) {
+    this.closedWith = code;
+    this.readyState = 3;
+    this.emit('close');
+  }
+  ping() {}
+  terminate() {
+    this.close(1006);
+  }
+  frames() {
+    return this.sent.map((b) => JSON.parse(String(b)));
+  }
+}
+
+const noMetrics: HubMetrics = { viewerJoined() {}, viewerLeft() {}, docsLoaded() {}, fanout() {}, slowConsumerClosed() {} };
+const limits = { cellsPerRequest: 50_000, cellsPerDoc: 100_000, bodyBytes: 1 << 20, charsPerCell: 50_000 };
+
+let hub: Hub;
+let store: SqliteStore;
+afterEach(async () => {
+  hub?.close();
+  await store?.close();
+});
+
+async function setUp(): Promise<{ bus: LocalBus; ingestor: Ingestor; doc: DocRecord }> {
+  store = new SqliteStore(':memory:', { historyLimit: 100, batchIdLimit: 100 });
+  const bus = new LocalBus();
+  hub = new Hub(store, bus, { maxBufferedBytes: 1 << 20, maxViewersPerDoc: 100, maxConnectionsPerIp: 100, pingIntervalMs: 60_000, presenceIntervalMs: 60_000 }, noMetrics);
+  const ingestor = new Ingestor(store, bus, limits, { batch() {} });
+  const doc = await store.createDoc({
+    docId: 'd1', shareId: 's1', ownerId: 'admin', spreadsheetId: 'x', title: 'T',
+    ranges: [{ sheet: 'S', range: 'A1:C3' }], access: 'link', allow: [], ingestKeyHash: 'h',
+  });
+  return { bus, ingestor, doc };
+}
+
+const edit = (ingestor: Ingestor, doc: DocRecord, value: string) =>
+  ingestor.apply(doc, { batchId: value, at: Date.now(), grids: [{ sheet: 'S', range: 'A1', values: [[value]] }] }, 'edits');
+
+describe('the hub', () => {
+  it('serializes each frame once, however many viewers it goes to', async () => {
+    const { ingestor, doc } = await setUp();
+    const sockets = [new RecordingSocket(), new RecordingSocket(), new RecordingSocket()];
+    for (const s of sockets) await hub.join(s as unknown as WebSocket, 's1', '127.0.0.1', null);
+    await edit(ingestor, doc, 'x');
+    const deltas = sockets.map((s) => s.sent[1]!);
+    expect(JSON.parse(String(deltas[0]))).toMatchObject({ type: 'delta', seq: 1 });
+    // the very same buffer object went to every socket
+    expect(deltas[1]).toBe(deltas[0]);
+    expect(deltas[2]).toBe(deltas[0]);
+    // and so did the snapshot, serialized once for every joiner at that seq
+    expect(sockets[1]!.sent[0]).toBe(sockets[0]!.sent[0]);
+  });
+
+  it('fills a seq gap from the store before sending anything on (a bus lost a delta)', async () => {
+    const { bus, doc } = await setUp();
+    const socket = new RecordingSocket();
+    await hub.join(socket as unknown as WebSocket, 's1', '127.0.0.1', null);
+    // Two batches reach the store, but their bus messages are lost...
+    const silent = new Ingestor(store, { publish() {}, subscribe() {}, ping: async () => {}, close: async () => {} }, limits, { batch() {} });
+    await edit(silent, doc, 'lost-1');
+    await edit(silent, doc, 'lost-2');
+    // ...and the next one arrives: the hub must not skip to seq 3.
+    const third = await store.applyBatch(doc.docId, { batchId: 'b3', at: Date.now(), writes: [{ sheet: 'S', row: 2, col: 2, value: 'third' }], areas: [{ sheet: 'S', rect: { top: 2, left: 2, bottom: 2, right: 2 } }], incoming: 1 });
+    bus.publish({ type: 'delta', delta: third!.delta! });
+    await expect.poll(() => socket.frames().filter((f) => f.type === 'delta').length).toBe(3);
+    expect(socket.frames().filter((f) => f.type === 'delta').map((f) => f.seq)).toEqual([1, 2, 3]);
+    // a duplicate delivery is ignored
+    bus.publish({ type: 'delta', delta: third!.delta! });
+    expect(socket.frames().filter((f) => f.type === 'delta')).toHaveLength(3);
+  });
+
+  it('closes a viewer whose send buffer is over the bound with 4408 and keeps sending to the rest', async () => {
+    const { ingestor, doc } = await setUp();
+    const [slow, fine] = [new RecordingSocket(), new RecordingSocket()];
+    await hub.join(slow as unknown as WebSocket, 's1', '127.0.0.1', null);
+    await hub.join(fine as unknown as WebSocket, 's1', '127.0.0.1', null);
+    slow.bufferedAmount = 2 << 20;
+    await edit(ingestor, doc, 'x');
+    expect(slow.closedWith).toBe(4408);
+    expect(slow.sent).toHaveLength(1); // the snapshot only
+    expect(fine.frames().map((f) => f.type)).toEqual(['snapshot', 'delta']);
+  });
+});
