@@ -246,8 +246,9 @@ describe('the view on every screen', () => {
   });
 
   it('is pictured on a desktop for the README', async () => {
-    const page = await openView(doc.shareId, { viewport: { width: 900, height: 360 } });
-    await page.locator('sheetcast-view .viewers').waitFor({ timeout: 10_000 });
+    // Reduced motion holds the highlight steady, so the picture only changes when the view does.
+    const page = await openView(doc.shareId, { viewport: { width: 900, height: 360 }, reducedMotion: 'reduce' });
+    await eventually(async () => expect(await page.locator('sheetcast-view .viewers').textContent()).toBe('1 viewer'));
     await postEdits(relay, doc, [cell('E4', '6', 'Scores'), cell('D4', '3', 'Scores')]);
     await eventually(async () => expect(await cellClass(page, 'E4')).toMatch(/flash/));
     const path = await picture(page, 'view-desktop');
