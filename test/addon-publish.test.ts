@@ -1,7 +1,10 @@
-// Publishing from the add-on, through the built bundle in the Apps Script harness, against the real relay.
+// Publishing and stopping from the add-on's menu and sidebar functions, through the built
+// bundle in the Apps Script harness, against the real relay.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectViewer, snapshotOf } from './helpers/index.ts';
-import { PUBLISHER, startAddonWorld, type AddonWorld } from './apps-script/setup.ts';
+import { CloseCode } from '../protocol/wire.ts';
+import { api, connectViewer, snapshotOf } from './helpers/index.ts';
+import type { Execution } from './apps-script/harness.ts';
+import { EDITOR, PUBLISHER, startAddonWorld, type AddonWorld } from './apps-script/setup.ts';
 
 let world: AddonWorld;
 beforeAll(async () => {
@@ -11,6 +14,63 @@ afterAll(async () => {
   await world?.close();
 });
 
+const RANGES = [{ sheet: 'Sheet1', range: 'A1:B3' }];
+
+function ok(execution: Execution): Execution {
+  if (execution.error !== undefined) throw execution.error;
+  return execution;
+}
+
+function ourTriggers(sheet: ReturnType<AddonWorld['spreadsheet']>): string[] {
+  return sheet
+    .triggers()
+    .map((t) => `${t.handler}:${t.event}${t.everyHours ? `/${t.everyHours}h` : ''}`)
+    .sort();
+}
+
+describe('the menu', () => {
+  it('is built on open in AuthMode.NONE without touching any other service', () => {
+    const sheet = world.spreadsheet();
+    const open = ok(sheet.open(EDITOR, 'NONE'));
+    expect(open.fetches).toEqual([]);
+    const items = sheet.ui.menus.flatMap((m) => m.items);
+    expect(items.map((i) => i.caption)).toEqual(['Open Sheetcast', 'Publish the selection', 'Stop publishing']);
+    for (const item of items) expect(sheet.hasFunction(item.functionName)).toBe(true);
+  });
+
+  it('opens the sidebar page from the build', () => {
+    const sheet = world.spreadsheet();
+    ok(sheet.open(PUBLISHER));
+    ok(sheet.menu(PUBLISHER, 'Open Sheetcast'));
+    expect(sheet.ui.sidebars).toHaveLength(1);
+    expect(sheet.ui.sidebars[0]!.title).toBe('Sheetcast');
+    expect(sheet.ui.sidebars[0]!.content).toContain('script.run');
+  });
+
+  it('publishes the selection and opens the sidebar', async () => {
+    const sheet = world.spreadsheet({ name: 'Election night' });
+    sheet.edit(PUBLISHER, 'Sheet1', 'B2', 'Yes');
+    sheet.select('Sheet1', 'A1:C4');
+    ok(sheet.open(PUBLISHER));
+    ok(sheet.menu(PUBLISHER, 'Publish the selection'));
+    const state = sheet.run(PUBLISHER, 'getState');
+    expect(state.published).toBe(true);
+    expect(state.title).toBe('Election night');
+    expect(state.ranges).toEqual([{ sheet: 'Sheet1', range: 'A1:C4' }]);
+    expect(sheet.ui.sidebars).toHaveLength(1);
+    expect((await snapshotOf(world.relay, state.shareId!)).ranges[0]!.values[1]![1]).toBe('Yes');
+  });
+
+  it('stops publishing and says so', () => {
+    const sheet = world.spreadsheet();
+    sheet.run(PUBLISHER, 'publish', { title: 'T', ranges: RANGES, access: 'link', allow: [] });
+    ok(sheet.open(PUBLISHER));
+    ok(sheet.menu(PUBLISHER, 'Stop publishing'));
+    expect(sheet.run(PUBLISHER, 'getState').published).toBe(false);
+    expect(sheet.spreadsheet.toasts.at(-1)).toMatch(/stopped publishing/);
+  });
+});
+
 describe('publishing', () => {
   it('publishes the chosen ranges and sends their values as the first snapshot', async () => {
     const sheet = world.spreadsheet();
@@ -18,7 +78,7 @@ describe('publishing', () => {
       ['Team', 'Score'],
       ['Reds', '3'],
     ]);
-    const state = sheet.run(PUBLISHER, 'publish', { title: 'Match', ranges: [{ sheet: 'Sheet1', range: 'A1:B3' }], access: 'link', allow: [] });
+    const state = sheet.run(PUBLISHER, 'publish', { title: 'Match', ranges: RANGES, access: 'link', allow: [] });
     expect(state.published).toBe(true);
     const snapshot = await snapshotOf(world.relay, state.shareId!);
     expect(snapshot.title).toBe('Match');
@@ -26,5 +86,82 @@ describe('publishing', () => {
     const viewer = await connectViewer(world.relay, state.shareId!);
     expect((await viewer.next('snapshot')).ranges[0]!.values[1]).toEqual(['Reds', '3']);
     viewer.close();
+  });
+
+  it('creates the edit, change and hourly triggers once, however often publish is pressed', () => {
+    const sheet = world.spreadsheet();
+    const first = sheet.run(PUBLISHER, 'publish', { title: 'T', ranges: RANGES, access: 'link', allow: [] });
+    expect(ourTriggers(sheet)).toEqual(['hourlyCheck:CLOCK/1h', 'onSheetChange:ON_CHANGE', 'onSheetEdit:ON_EDIT']);
+    const again = sheet.run(PUBLISHER, 'publish', { title: 'T', ranges: RANGES, access: 'link', allow: [] });
+    expect(ourTriggers(sheet)).toEqual(['hourlyCheck:CLOCK/1h', 'onSheetChange:ON_CHANGE', 'onSheetEdit:ON_EDIT']);
+    expect(again.shareId).toBe(first.shareId);
+    expect(again.triggersInstalled).toBe(true);
+    for (const trigger of sheet.triggers()) expect(trigger.user).toBe(PUBLISHER);
+  });
+
+  it('keeps the link when published again with other ranges, and sends their snapshot', async () => {
+    const sheet = world.spreadsheet();
+    sheet.edit(PUBLISHER, 'Sheet1', 'D4', 'new');
+    const first = sheet.run(PUBLISHER, 'publish', { title: 'T', ranges: RANGES, access: 'link', allow: [] });
+    const second = sheet.run(PUBLISHER, 'publish', { title: 'Renamed', ranges: [{ sheet: 'Sheet1', range: 'C3:D4' }], access: 'link', allow: [] });
+    expect(second.shareId).toBe(first.shareId);
+    const snapshot = await snapshotOf(world.relay, second.shareId!);
+    expect(snapshot.title).toBe('Renamed');
+    expect(snapshot.ranges).toEqual([{ sheet: 'Sheet1', range: 'C3:D4', values: [['', ''], ['', 'new']] }]);
+  });
+
+  it('answers with the selection as a sheet and a bounded range', () => {
+    const sheet = world.spreadsheet();
+    sheet.spreadsheet.insertSheet('Totals');
+    sheet.select('Totals', 'B2:D9');
+    expect(sheet.run(EDITOR, 'useSelection')).toEqual({ sheet: 'Totals', range: 'B2:D9' });
+  });
+
+  it('refuses a range on a sheet that does not exist, in words', () => {
+    const sheet = world.spreadsheet();
+    expect(() => sheet.run(PUBLISHER, 'publish', { title: 'T', ranges: [{ sheet: 'Nope', range: 'A1' }], access: 'link', allow: [] })).toThrow(
+      'There is no sheet named "Nope".',
+    );
+    expect(sheet.triggers()).toEqual([]);
+  });
+
+  it("reports the relay's reason when it refuses to publish", () => {
+    const sheet = world.spreadsheet({
+      identityToken: (email) => world.google.idToken({ sub: `google-${email}`, email, aud: 'someone-elses-client', emailVerified: true }),
+    });
+    expect(() => sheet.run(PUBLISHER, 'publish', { title: 'T', ranges: RANGES, access: 'link', allow: [] })).toThrow(/Could not publish: .*HTTP 401/);
+    expect(sheet.run(PUBLISHER, 'getState').published).toBe(false);
+    expect(sheet.triggers()).toEqual([]);
+  });
+
+  it('shows the link, the embed snippet and the sends of today, never the ingest key', () => {
+    const sheet = world.spreadsheet();
+    const state = sheet.run(PUBLISHER, 'publish', { title: 'T', ranges: RANGES, access: 'link', allow: [] });
+    const edit = sheet.edit(EDITOR, 'Sheet1', 'A1', 'x');
+    const ingestKey = edit[0]!.fetches[0]!.headers['authorization']!.replace('Bearer ', '');
+    const after = sheet.run(PUBLISHER, 'getState');
+    expect(after.viewUrl).toBe(state.viewUrl);
+    expect(after.embedSnippet).toContain(`share="${state.shareId}"`);
+    expect(after.embedSnippet).toContain(state.embedUrl!);
+    expect(after.sentToday).toBe(2); // the first snapshot and the edit
+    expect(after.recent.map((r) => r.kind)).toEqual(['snapshot', 'edits']);
+    expect(JSON.stringify(after)).not.toContain(ingestKey);
+  });
+});
+
+describe('stopping', () => {
+  it('removes the triggers, tells the relay, and viewers are closed', async () => {
+    const sheet = world.spreadsheet();
+    const state = sheet.run(PUBLISHER, 'publish', { title: 'T', ranges: RANGES, access: 'link', allow: [] });
+    const viewer = await connectViewer(world.relay, state.shareId!);
+    await viewer.next('snapshot');
+    const stopped = sheet.run(PUBLISHER, 'unpublish');
+    expect(stopped.published).toBe(false);
+    expect(sheet.triggers()).toEqual([]);
+    expect(sheet.spreadsheet.getNamedRanges()).toEqual([]);
+    expect((await viewer.closed).code).toBe(CloseCode.UnknownShare);
+    expect((await api(world.relay, 'GET', `/v1/shares/${state.shareId}/snapshot`)).status).toBe(404);
+    // Nothing fires any more: edits stay in the sheet.
+    expect(sheet.edit(EDITOR, 'Sheet1', 'A1', 'private')).toEqual([]);
   });
 });

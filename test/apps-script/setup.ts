@@ -21,7 +21,7 @@ export interface AddonWorld {
   /** The clasp rootDir the build wrote. */
   dir: string;
   /** A fresh spreadsheet with the add-on installed. */
-  spreadsheet(options?: { id?: string; name?: string }): AppsScriptHarness;
+  spreadsheet(options?: { id?: string; name?: string; identityToken?: (email: string) => string }): AppsScriptHarness;
   close(): Promise<void>;
 }
 
@@ -41,7 +41,7 @@ export async function startAddonWorld(): Promise<AddonWorld> {
         dir,
         spreadsheetId: options.id ?? `1Spreadsheet${++count}${Date.now().toString(36)}`,
         spreadsheetName: options.name,
-        identityToken: (email) => google.idToken({ sub: `google-${email}`, email, aud: ADDON_CLIENT_ID, emailVerified: true }),
+        identityToken: options.identityToken ?? ((email) => google.idToken({ sub: `google-${email}`, email, aud: ADDON_CLIENT_ID, emailVerified: true })),
       });
       harnesses.push(harness);
       return harness;
