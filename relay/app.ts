@@ -7,6 +7,7 @@ import type { Config } from './config.ts';
 import { HttpError } from './errors.ts';
 import { requestId, serializers } from './log.ts';
 import auth from './plugins/auth.ts';
+import bench from './plugins/bench.ts';
 import bus from './plugins/bus.ts';
 import hub from './plugins/hub.ts';
 import metrics from './plugins/metrics.ts';
@@ -89,5 +90,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(sharesRoutes);
   await app.register(liveRoutes);
   await app.register(viewRoutes);
+  if (config.bench) await app.register(bench);
   return app;
 }

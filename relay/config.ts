@@ -13,6 +13,18 @@ export interface Config {
   googleClientSecret: string | undefined;
   /** Base URL that replaces Google's hosts (the project's emulator), keeping Google's paths. */
   googleBase: string | undefined;
+  google: {
+    /** Drive notifications within this window are read from the Sheets API once. */
+    syncDebounceMs: number;
+    /** Lifetime asked of Drive for a channel (Drive grants at most a day for a file). */
+    channelTtlMs: number;
+    /** A channel is replaced this long before it expires. */
+    channelRenewMs: number;
+    /** How often channels are checked for renewal. */
+    channelCheckMs: number;
+    /** How long a viewer's sign-in lasts. */
+    sessionTtlMs: number;
+  };
   demo: boolean;
   logLevel: string;
   /** Behind nginx or another proxy: take the client address from X-Forwarded-For. */
@@ -33,6 +45,8 @@ export interface Config {
   maxConnectionsPerIp: number;
   pingIntervalMs: number;
   presenceIntervalMs: number;
+  /** `npm run bench`: serve process figures on a loopback-only `/debug/stats`. */
+  bench: boolean;
 }
 
 export class ConfigError extends Error {
@@ -107,6 +121,20 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('SHEETCAST_ADMIN_TOKEN', 'must be at least 24 characters (openssl rand -base64 32)');
   }
   const googleClientIds = (text(env, 'GOOGLE_CLIENT_IDS') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const googleClientSecret = text(env, 'GOOGLE_CLIENT_SECRET');
+  const key = secretKey(env);
+  // The OAuth code flow stores tokens and signs sessions: without the key it cannot run safely.
+  if (googleClientSecret !== undefined && key === undefined) {
+    throw new ConfigError('SHEETCAST_SECRET_KEY', 'is required with GOOGLE_CLIENT_SECRET (it encrypts Google tokens and signs sessions): openssl rand -base64 32');
+  }
+  if (googleClientSecret !== undefined && googleClientIds.length === 0) {
+    throw new ConfigError('GOOGLE_CLIENT_IDS', 'must name the OAuth web client (first) when GOOGLE_CLIENT_SECRET is set');
+  }
+  const channelTtlMs = integer(env, 'SHEETCAST_DRIVE_CHANNEL_TTL_MS', 24 * 3_600_000, 60_000, 7 * 24 * 3_600_000);
+  const channelRenewMs = integer(env, 'SHEETCAST_DRIVE_CHANNEL_RENEW_MS', 3_600_000, 1_000, 7 * 24 * 3_600_000);
+  if (channelRenewMs >= channelTtlMs) {
+    throw new ConfigError('SHEETCAST_DRIVE_CHANNEL_RENEW_MS', `must be shorter than SHEETCAST_DRIVE_CHANNEL_TTL_MS (${channelTtlMs})`);
+  }
   // The Postgres store and the Redis bus plug into the Store and Bus interfaces; until they
   // ship, saying so beats silently running on a store the operator did not ask for.
   for (const name of ['DATABASE_URL', 'REDIS_URL']) {
@@ -121,10 +149,17 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: url(env, 'PUBLIC_URL') ?? `http://localhost:${port}`,
     dataPath: text(env, 'SHEETCAST_DATA') ?? './data/sheetcast.db',
     adminToken,
-    secretKey: secretKey(env),
+    secretKey: key,
     googleClientIds,
-    googleClientSecret: text(env, 'GOOGLE_CLIENT_SECRET'),
+    googleClientSecret,
     googleBase: url(env, 'SHEETCAST_GOOGLE_BASE'),
+    google: {
+      syncDebounceMs: integer(env, 'SHEETCAST_SYNC_DEBOUNCE_MS', 5_000, 0, 3_600_000),
+      channelTtlMs,
+      channelRenewMs,
+      channelCheckMs: integer(env, 'SHEETCAST_DRIVE_CHANNEL_CHECK_MS', 300_000, 1_000, 3_600_000),
+      sessionTtlMs: integer(env, 'SHEETCAST_SESSION_HOURS', 24, 1, 24 * 90) * 3_600_000,
+    },
     demo,
     logLevel: logLevel(env),
     trustProxy: flag(env, 'SHEETCAST_TRUST_PROXY') ?? false,
@@ -141,5 +176,6 @@ export function loadConfig(env: Env = process.env): Config {
     maxConnectionsPerIp: integer(env, 'SHEETCAST_MAX_CONNECTIONS_PER_IP', 1_000, 1, 10_000_000),
     pingIntervalMs: integer(env, 'SHEETCAST_PING_MS', 30_000, 100, 3_600_000),
     presenceIntervalMs: integer(env, 'SHEETCAST_PRESENCE_MS', 1_000, 50, 60_000),
+    bench: flag(env, 'SHEETCAST_BENCH') ?? false,
   };
 }
