@@ -186,3 +186,43 @@ describe('the hourly check', () => {
     viewer.close();
   });
 });
+
+describe('deleted ranges', () => {
+  it('stops publishing a range whose sheet was deleted and keeps the others', async () => {
+    const sheet = world.spreadsheet();
+    sheet.spreadsheet.insertSheet('Scratch');
+    const state = sheet.run(PUBLISHER, 'publish', {
+      title: 'Two',
+      ranges: [
+        { sheet: 'Scratch', range: 'A1:B2' },
+        { sheet: 'Sheet1', range: 'A1:B2' },
+      ],
+      access: 'link',
+      allow: [],
+    });
+    ok(sheet.change(EDITOR, 'REMOVE_GRID', (ss) => ss.deleteSheet(ss.sheet('Scratch') as never)));
+    const after = sheet.run(PUBLISHER, 'getState');
+    expect(after.ranges).toEqual([{ sheet: 'Sheet1', range: 'A1:B2' }]);
+    expect(after.lastError).toBeNull();
+    ok(sheet.edit(EDITOR, 'Sheet1', 'B2', 'still live'));
+    await eventually(async () => {
+      const snapshot = await snapshotOf(world.relay, state.shareId!);
+      expect(snapshot.ranges).toEqual([{ sheet: 'Sheet1', range: 'A1:B2', values: [['', ''], ['', 'still live']] }]);
+    });
+  });
+
+  it('stops publishing a range whose rows were all deleted', () => {
+    const sheet = world.spreadsheet();
+    sheet.run(PUBLISHER, 'publish', {
+      title: 'Two',
+      ranges: [
+        { sheet: 'Sheet1', range: 'A1:B2' },
+        { sheet: 'Sheet1', range: 'D10:E11' },
+      ],
+      access: 'link',
+      allow: [],
+    });
+    ok(sheet.change(EDITOR, 'REMOVE_ROW', (ss) => ss.sheet('Sheet1').deleteRows(9, 4)));
+    expect(sheet.run(PUBLISHER, 'getState').ranges).toEqual([{ sheet: 'Sheet1', range: 'A1:B2' }]);
+  });
+});

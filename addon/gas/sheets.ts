@@ -73,7 +73,13 @@ export function setAnchors(ss: Spreadsheet, ranges: readonly PublishedRange[]): 
 /** Where each published range's anchor is now; null for one whose rows or sheet were deleted. */
 export function readAnchors(ss: Spreadsheet, count: number): (PublishedRange | null)[] {
   const found = new Map<string, Range>();
-  for (const named of ss.getNamedRanges()) found.set(named.getName(), named.getRange());
+  for (const named of ss.getNamedRanges()) {
+    try {
+      found.set(named.getName(), named.getRange());
+    } catch {
+      // Its cells or sheet were deleted: the name refers to #REF!.
+    }
+  }
   return Array.from({ length: count }, (_, i) => {
     const range = found.get(anchorName(i));
     return range ? { sheet: range.getSheet().getName(), range: formatA1(rectOf(range)) } : null;
