@@ -20,6 +20,8 @@ export interface BuildAddonOptions {
   outDir?: string;
   /** The Lit sidebar bundle to inline; defaults to dist/sidebar/sidebar.js when it exists. */
   sidebarScript?: string;
+  /** No summary line on stdout (tests). */
+  quiet?: boolean;
 }
 
 export async function buildAddon(options: BuildAddonOptions = {}): Promise<void> {
@@ -56,7 +58,7 @@ export async function buildAddon(options: BuildAddonOptions = {}): Promise<void>
   await writeFile(join(outDir, 'Code.js'), bundle.outputFiles[0]!.text);
   await writeFile(join(outDir, 'Sidebar.html'), await sidebarPage(options.sidebarScript ?? join(root, 'dist/sidebar/sidebar.js')));
   await writeFile(join(outDir, 'appsscript.json'), JSON.stringify(manifest, null, 2) + '\n');
-  console.log(`dist/addon: Code.js (${entryPoints.join(', ')}), Sidebar.html, appsscript.json → ${relayUrl}`);
+  if (!options.quiet) console.log(`${outDir}: Code.js (${entryPoints.join(', ')}), Sidebar.html, appsscript.json → ${relayUrl}`);
 }
 
 /** The names addon/index.ts exports: exactly the functions Apps Script must see. */

@@ -29,7 +29,7 @@ export async function startAddonWorld(): Promise<AddonWorld> {
   const google = await startThreadedGoogle();
   const relay = await startRelay({ env: { SHEETCAST_GOOGLE_BASE: google.url, GOOGLE_CLIENT_IDS: ADDON_CLIENT_ID } });
   const dir = mkdtempSync(join(tmpdir(), 'sheetcast-addon-'));
-  await buildAddon({ relayUrl: relay.url, outDir: dir });
+  await buildAddon({ relayUrl: relay.url, outDir: dir, quiet: true });
   const harnesses: AppsScriptHarness[] = [];
   let count = 0;
   return {
