@@ -8,7 +8,7 @@ export function viewerCells(frames: readonly LiveFrame[]): Map<string, string> {
   for (const frame of frames) {
     if (frame.type === 'snapshot') {
       cells.clear();
-      for (const r of frame.ranges) eachCell(r, (key, value) => cells.set(key, value));
+      for (const r of frame.ranges) eachCell(r, (key, value) => cells.set(key, value ?? ''));
     } else if (frame.type === 'delta') {
       for (const r of frame.changes) eachCell(r, (key, value) => value !== null && cells.set(key, value));
     }
@@ -19,7 +19,7 @@ export function viewerCells(frames: readonly LiveFrame[]): Map<string, string> {
 /** The same map for the values a sheet holds in the given ranges. */
 export function gridCells(ranges: readonly RangeValues[]): Map<string, string> {
   const cells = new Map<string, string>();
-  for (const r of ranges) eachCell(r, (key, value) => cells.set(key, value));
+  for (const r of ranges) eachCell(r, (key, value) => cells.set(key, value ?? ''));
   return cells;
 }
 
