@@ -4,24 +4,31 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { CloseCode } from '../protocol/wire.ts';
 import type { Config } from './config.ts';
+import type { Clock } from './google/channels.ts';
 import { HttpError } from './errors.ts';
 import { requestId, serializers } from './log.ts';
 import auth from './plugins/auth.ts';
 import bench from './plugins/bench.ts';
 import bus from './plugins/bus.ts';
+import google from './plugins/google.ts';
 import hub from './plugins/hub.ts';
 import metrics from './plugins/metrics.ts';
+import session from './plugins/session.ts';
 import store from './plugins/store.ts';
 import docsRoutes from './routes/docs/index.ts';
+import googleRoutes from './routes/google/index.ts';
 import healthRoutes from './routes/health/index.ts';
 import ingestRoutes from './routes/ingest/index.ts';
 import liveRoutes from './routes/live/index.ts';
 import sharesRoutes from './routes/shares/index.ts';
 import viewRoutes from './routes/view/index.ts';
+import webhookRoutes from './routes/webhooks/index.ts';
 
 export interface BuildOptions {
   /** A pino destination or `false`; defaults to stdout at the configured level. */
   logger?: boolean | { level?: string; stream?: NodeJS.WritableStream };
+  /** The clock Drive channel renewal goes by (tests move it); the system clock by default. */
+  clock?: Clock;
 }
 
 /** Fastify's own error codes that are the client's fault, in the spec's words. */
@@ -76,6 +83,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(bus);
   await app.register(hub);
   await app.register(auth);
+  await app.register(session);
+  await app.register(google, { clock: options.clock });
   await app.register(websocket, {
     options: { maxPayload: 4096 },
     // The hub already closed the viewers it knows with 1001; this catches sockets mid-join.
@@ -90,6 +99,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(sharesRoutes);
   await app.register(liveRoutes);
   await app.register(viewRoutes);
+  await app.register(googleRoutes);
+  await app.register(webhookRoutes);
   if (config.bench) await app.register(bench);
   return app;
 }

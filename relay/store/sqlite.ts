@@ -14,6 +14,9 @@ import {
   type DocChange,
   type DocRecord,
   type NewDoc,
+  type DocSyncRecord,
+  type DriveChannelRecord,
+  type GoogleGrantRecord,
   type Store,
 } from './store.ts';
 
@@ -49,6 +52,36 @@ const MIGRATIONS = [
      PRIMARY KEY (doc_id, batch_id)
    ) WITHOUT ROWID;
    CREATE INDEX batches_by_n ON batches (doc_id, n);`,
+  // Google integration: sealed grants, server-side sync state, Drive channels (hashed tokens).
+  // Sync rows and channels outlive an unpublished doc until its channels are stopped at Google.
+  `CREATE TABLE google_grants (
+     owner_id TEXT PRIMARY KEY,
+     email TEXT NOT NULL,
+     scopes TEXT NOT NULL,
+     sealed_refresh_token TEXT NOT NULL,
+     sealed_access_token TEXT,
+     access_expires_at INTEGER,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE TABLE doc_sync (
+     doc_id TEXT PRIMARY KEY,
+     owner_id TEXT NOT NULL,
+     status TEXT NOT NULL,
+     last_sync_at INTEGER,
+     last_error TEXT,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE INDEX doc_sync_by_owner ON doc_sync (owner_id);
+   CREATE TABLE drive_channels (
+     channel_id TEXT PRIMARY KEY,
+     doc_id TEXT NOT NULL,
+     resource_id TEXT NOT NULL,
+     token_hash TEXT NOT NULL,
+     expires_at INTEGER NOT NULL,
+     created_at INTEGER NOT NULL
+   );
+   CREATE INDEX drive_channels_by_doc ON drive_channels (doc_id);
+   CREATE INDEX drive_channels_by_expiry ON drive_channels (expires_at);`,
 ];
 
 interface DocRow {
@@ -83,6 +116,28 @@ function toDoc(row: DocRow): DocRecord {
     seq: row.seq,
     createdAt: row.created_at,
     lastEditAt: row.last_edit_at,
+  };
+}
+
+function toDocSync(row: Record<string, any>): DocSyncRecord {
+  return {
+    docId: row.doc_id,
+    ownerId: row.owner_id,
+    status: row.status,
+    lastSyncAt: row.last_sync_at,
+    lastError: row.last_error,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toDriveChannel(row: Record<string, any>): DriveChannelRecord {
+  return {
+    channelId: row.channel_id,
+    docId: row.doc_id,
+    resourceId: row.resource_id,
+    tokenHash: row.token_hash,
+    expiresAt: row.expires_at,
+    createdAt: row.created_at,
   };
 }
 
@@ -290,6 +345,82 @@ export class SqliteStore implements Store {
     const rows = this.#sql.deltasAfter!.all(docId, afterSeq) as { seq: number; changes: string }[];
     if (rows.length !== doc.seq - afterSeq || (rows.length > 0 && rows[0]!.seq !== afterSeq + 1)) return null;
     return rows.map((r) => ({ docId, epoch, seq: r.seq, changes: JSON.parse(r.changes) }));
+  }
+
+  async saveGoogleGrant(grant: GoogleGrantRecord): Promise<void> {
+    this.#db
+      .prepare(
+        `INSERT INTO google_grants (owner_id, email, scopes, sealed_refresh_token, sealed_access_token, access_expires_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (owner_id) DO UPDATE SET email = excluded.email, scopes = excluded.scopes,
+           sealed_refresh_token = excluded.sealed_refresh_token, sealed_access_token = excluded.sealed_access_token,
+           access_expires_at = excluded.access_expires_at, updated_at = excluded.updated_at`,
+      )
+      .run(grant.ownerId, grant.email, JSON.stringify(grant.scopes), grant.sealedRefreshToken, grant.sealedAccessToken, grant.accessExpiresAt, grant.updatedAt);
+  }
+
+  async getGoogleGrant(ownerId: string): Promise<GoogleGrantRecord | null> {
+    const row = this.#db.prepare('SELECT * FROM google_grants WHERE owner_id = ?').get(ownerId) as Record<string, any> | undefined;
+    if (!row) return null;
+    return {
+      ownerId: row.owner_id,
+      email: row.email,
+      scopes: JSON.parse(row.scopes),
+      sealedRefreshToken: row.sealed_refresh_token,
+      sealedAccessToken: row.sealed_access_token,
+      accessExpiresAt: row.access_expires_at,
+      updatedAt: row.updated_at,
+    };
+  }
+
+  async deleteGoogleGrant(ownerId: string): Promise<void> {
+    this.#db.prepare('DELETE FROM google_grants WHERE owner_id = ?').run(ownerId);
+  }
+
+  async saveDocSync(sync: DocSyncRecord): Promise<void> {
+    this.#db
+      .prepare(
+        `INSERT INTO doc_sync (doc_id, owner_id, status, last_sync_at, last_error, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (doc_id) DO UPDATE SET owner_id = excluded.owner_id, status = excluded.status,
+           last_sync_at = excluded.last_sync_at, last_error = excluded.last_error, updated_at = excluded.updated_at`,
+      )
+      .run(sync.docId, sync.ownerId, sync.status, sync.lastSyncAt, sync.lastError, sync.updatedAt);
+  }
+
+  async getDocSync(docId: string): Promise<DocSyncRecord | null> {
+    const row = this.#db.prepare('SELECT * FROM doc_sync WHERE doc_id = ?').get(docId) as Record<string, any> | undefined;
+    return row ? toDocSync(row) : null;
+  }
+
+  async docSyncsOf(ownerId: string): Promise<DocSyncRecord[]> {
+    return (this.#db.prepare('SELECT * FROM doc_sync WHERE owner_id = ? ORDER BY doc_id').all(ownerId) as Record<string, any>[]).map(toDocSync);
+  }
+
+  async deleteDocSync(docId: string): Promise<void> {
+    this.#db.prepare('DELETE FROM doc_sync WHERE doc_id = ?').run(docId);
+  }
+
+  async saveDriveChannel(channel: DriveChannelRecord): Promise<void> {
+    this.#db
+      .prepare('INSERT INTO drive_channels (channel_id, doc_id, resource_id, token_hash, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(channel.channelId, channel.docId, channel.resourceId, channel.tokenHash, channel.expiresAt, channel.createdAt);
+  }
+
+  async getDriveChannel(channelId: string): Promise<DriveChannelRecord | null> {
+    const row = this.#db.prepare('SELECT * FROM drive_channels WHERE channel_id = ?').get(channelId) as Record<string, any> | undefined;
+    return row ? toDriveChannel(row) : null;
+  }
+
+  async driveChannelsOf(docId: string): Promise<DriveChannelRecord[]> {
+    return (this.#db.prepare('SELECT * FROM drive_channels WHERE doc_id = ? ORDER BY expires_at').all(docId) as Record<string, any>[]).map(toDriveChannel);
+  }
+
+  async driveChannelsExpiringBefore(time: number): Promise<DriveChannelRecord[]> {
+    return (this.#db.prepare('SELECT * FROM drive_channels WHERE expires_at < ? ORDER BY expires_at').all(time) as Record<string, any>[]).map(toDriveChannel);
+  }
+
+  async deleteDriveChannel(channelId: string): Promise<void> {
+    this.#db.prepare('DELETE FROM drive_channels WHERE channel_id = ?').run(channelId);
   }
 
   async ping(): Promise<void> {

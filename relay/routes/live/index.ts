@@ -7,7 +7,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(LIVE_PATH, { websocket: true, schema: { querystring: LiveQuery } }, async (socket, request) => {
     const { share, epoch, seq } = request.query;
     const resume = epoch !== undefined && seq !== undefined ? { epoch: Number(epoch), seq: Number(seq) } : null;
-    await app.hub.join(socket, share, request.ip, resume);
+    // Restricted shares admit a viewer by the verified email of their session cookie.
+    await app.hub.join(socket, share, request.ip, resume, app.sessions.readForSocket(request)?.email ?? null);
   });
 };
 

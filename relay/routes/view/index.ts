@@ -136,6 +136,10 @@ export default async function viewRoutes(fastify: FastifyInstance): Promise<void
     const { shareId } = request.params;
     const doc = SHARE_ID.test(shareId) ? await fastify.store.getDocByShare(shareId) : null;
     if (!doc) return sendPage(reply, 404, NOT_PUBLISHED);
+    // A private sheet's anonymous viewer signs in with Google first, then comes back here.
+    if (doc.access === 'restricted' && fastify.google && !fastify.sessions.read(request)) {
+      return reply.code(302).header('cache-control', 'no-store').redirect(`/auth/google/start?return=${encodeURIComponent(`/view/${shareId}`)}`);
+    }
     const open = doc.access === 'link';
     const title = open ? doc.title : 'Private sheet';
     return sendPage(

@@ -1,0 +1,69 @@
+// Google integration, when configured (GOOGLE_CLIENT_IDS, GOOGLE_CLIENT_SECRET and
+// SHEETCAST_SECRET_KEY): the clients, publishers' sealed grants, Drive channels with their
+// renewal, and the server-side sync of connected docs.
+import fp from 'fastify-plugin';
+import { systemClock, DriveChannels, type Clock } from '../google/channels.ts';
+import { GoogleClients } from '../google/clients.ts';
+import { deriveKeys } from '../google/crypto.ts';
+import { Grants } from '../google/grants.ts';
+import { GoogleSync } from '../google/sync.ts';
+
+export interface Google {
+  clients: GoogleClients;
+  grants: Grants;
+  channels: DriveChannels;
+  sync: GoogleSync;
+  redirectUri: string;
+}
+
+export interface GooglePluginOptions {
+  /** The channel renewal's clock; the system clock unless a test moves time. */
+  clock?: Clock;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Null when the OAuth client or the secret key is not configured. */
+    google: Google | null;
+  }
+}
+
+export default fp<GooglePluginOptions>(
+  async (app, options) => {
+    const { config, store, bus, ingestor } = app;
+    const [clientId] = config.googleClientIds;
+    if (!config.googleClientSecret || !config.secretKey || !clientId) {
+      app.decorate('google', null);
+      return;
+    }
+    const clock = options.clock ?? systemClock;
+    const redirectUri = `${config.publicUrl}/auth/google/callback`;
+    const clients = new GoogleClients({ clientId, clientSecret: config.googleClientSecret, redirectUri, base: config.googleBase });
+    const grants = new Grants(store, clients, deriveKeys(config.secretKey).tokens);
+    const channels = new DriveChannels(store, clients, clock, {
+      address: `${config.publicUrl}/webhooks/drive`,
+      ttlMs: config.google.channelTtlMs,
+      renewMs: config.google.channelRenewMs,
+    });
+    const log = app.log.child({ part: 'google' });
+    const sync = new GoogleSync({ store, ingestor, clients, grants, channels, clock, log, debounceMs: config.google.syncDebounceMs });
+    app.decorate('google', { clients, grants, channels, sync, redirectUri });
+
+    bus.subscribe((message) => {
+      if (message.type !== 'doc') return;
+      // Unpublished: stop watching. New ranges: fill them from the sheet.
+      if (message.event === 'unpublished') void sync.disconnect(message.docId).catch((error: unknown) => log.warn({ err: error }, 'stopping sync failed'));
+      if (message.event === 'epoch') sync.schedule(message.docId);
+    });
+
+    const renew = () => void sync.renewDue().catch((error: unknown) => log.warn({ err: error }, 'channel renewal failed'));
+    const timer = setInterval(renew, config.google.channelCheckMs);
+    timer.unref();
+    app.addHook('onReady', async () => renew());
+    app.addHook('onClose', async () => {
+      clearInterval(timer);
+      await sync.close();
+    });
+  },
+  { name: 'google', dependencies: ['store', 'bus', 'hub', 'session'] },
+);

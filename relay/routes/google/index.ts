@@ -1,0 +1,240 @@
+// Google sign-in and connect: `GET /auth/google/start` and `/auth/google/callback` (OAuth 2.0
+// code flow with PKCE, `state` and `nonce` bound to a short-lived signed cookie), the session,
+// and server-side sync of a doc (`/v1/docs/:docId/sync`).
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { CodeChallengeMethod } from 'google-auth-library';
+import { Type } from 'typebox';
+import { HttpError, unauthorized } from '../../errors.ts';
+import { DRIVE_FILE_SCOPE, SIGN_IN_SCOPES } from '../../google/clients.ts';
+import { describeFailure } from '../../google/grants.ts';
+import { randomId } from '../../secrets.ts';
+import { DocParams, ErrorBody } from '../../schemas.ts';
+import type { DocRecord } from '../../store/store.ts';
+import { googleFailure, requireGoogle } from './failures.ts';
+import { sendAuthResult, type AuthResult } from './pages.ts';
+import webPublish from './publish.ts';
+
+const STATE_COOKIE = 'sheetcast_oauth';
+const STATE_PATH = '/auth/google';
+const STATE_TTL_S = 600;
+
+/** What the start of a flow leaves for its callback, signed, in a cookie scoped to /auth/google. */
+interface FlowState {
+  state: string;
+  verifier: string;
+  nonce: string;
+  purpose: 'signin' | 'connect';
+  returnTo: string | null;
+  docId: string | null;
+  expiresAt: number;
+}
+
+/** Only a path on this relay: never another origin (`//evil`, `/\evil`). */
+const RETURN_PATH = '^/(?![/\\\\])[^\\s]{0,500}$';
+
+const StartQuery = Type.Object(
+  {
+    purpose: Type.Optional(Type.Union([Type.Literal('signin'), Type.Literal('connect')])),
+    return: Type.Optional(Type.String({ pattern: RETURN_PATH })),
+    doc: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
+    login_hint: Type.Optional(Type.String({ maxLength: 320 })),
+  },
+  { additionalProperties: false },
+);
+
+const CallbackQuery = Type.Object({
+  code: Type.Optional(Type.String({ maxLength: 2048 })),
+  state: Type.Optional(Type.String({ maxLength: 256 })),
+  error: Type.Optional(Type.String({ maxLength: 256 })),
+});
+
+export const SyncReply = Type.Object({
+  status: Type.Union([Type.Literal('off'), Type.Literal('live'), Type.Literal('reconnect_needed')]),
+  account: Type.Union([Type.String(), Type.Null()]),
+  lastSyncAt: Type.Union([Type.Integer(), Type.Null()]),
+  lastError: Type.Union([Type.String(), Type.Null()]),
+  channelExpiresAt: Type.Union([Type.Integer(), Type.Null()]),
+  connectUrl: Type.String(),
+});
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 502: ErrorBody, 503: ErrorBody };
+
+const routes: FastifyPluginAsyncTypebox = async (app) => {
+  const { config, store, sessions } = app;
+
+  const connectUrl = (docId: string) => `${config.publicUrl}/auth/google/start?purpose=connect&doc=${encodeURIComponent(docId)}`;
+
+  app.get('/auth/google/start', { schema: { querystring: StartQuery } }, async (request, reply) => {
+    const google = requireGoogle(app.google);
+    const purpose = request.query.purpose ?? 'signin';
+    const oauth = google.clients.oauth();
+    const { codeVerifier, codeChallenge } = await oauth.generateCodeVerifierAsync();
+    const flow: FlowState = {
+      state: randomId(24),
+      verifier: codeVerifier,
+      nonce: randomId(24),
+      purpose,
+      returnTo: request.query.return ?? null,
+      docId: request.query.doc ?? null,
+      expiresAt: Date.now() + STATE_TTL_S * 1000,
+    };
+    sessions.setSigned(reply, STATE_COOKIE, Buffer.from(JSON.stringify(flow)).toString('base64url'), STATE_PATH, STATE_TTL_S);
+    const url = oauth.generateAuthUrl({
+      // A refresh token only when the relay will read the sheet without the publisher present.
+      access_type: purpose === 'connect' ? 'offline' : 'online',
+      scope: purpose === 'connect' ? [...SIGN_IN_SCOPES, DRIVE_FILE_SCOPE] : SIGN_IN_SCOPES,
+      state: flow.state,
+      nonce: flow.nonce,
+      code_challenge: codeChallenge!,
+      code_challenge_method: CodeChallengeMethod.S256,
+      // Connecting again must return a refresh token; Google gives one only on consent.
+      ...(purpose === 'connect' ? { prompt: 'consent' } : {}),
+      ...(request.query.login_hint ? { login_hint: request.query.login_hint } : {}),
+    });
+    return reply.code(302).header('cache-control', 'no-store').redirect(url);
+  });
+
+  app.get('/auth/google/callback', { schema: { querystring: CallbackQuery } }, async (request, reply) => {
+    const google = requireGoogle(app.google);
+    const flow = readFlow(request);
+    sessions.clear(reply, STATE_COOKIE, STATE_PATH);
+    const fail = (purpose: AuthResult['purpose'], error: string, words: string) =>
+      sendAuthResult(reply, { source: 'sheetcast', type: 'google-auth', ok: false, purpose, error }, words);
+    if (!flow || !request.query.state || flow.state !== request.query.state) {
+      return fail(flow?.purpose ?? 'signin', 'invalid_state', 'This sign-in expired or was started elsewhere. Start again from Sheetcast.');
+    }
+    if (request.query.error || !request.query.code) {
+      return fail(flow.purpose, request.query.error === 'access_denied' ? 'access_denied' : 'google_error', 'Google did not grant access.');
+    }
+
+    const oauth = google.clients.oauth();
+    let tokens;
+    let identity;
+    try {
+      ({ tokens } = await oauth.getToken({ code: request.query.code, codeVerifier: flow.verifier, redirect_uri: google.redirectUri }));
+      if (!tokens.id_token) throw new Error('Google returned no ID token');
+      identity = await google.clients.verifyIdToken(tokens.id_token, flow.nonce);
+    } catch (error) {
+      request.log.warn({ reason: describeFailure(error) }, 'Google sign-in failed');
+      return fail(flow.purpose, 'sign_in_failed', 'Google did not confirm who you are. Try again.');
+    }
+    const email = identity.email!;
+    sessions.start(reply, { sub: identity.sub, email });
+
+    const result: AuthResult = { source: 'sheetcast', type: 'google-auth', ok: true, purpose: flow.purpose };
+    let words = `Signed in as ${email}.`;
+    if (flow.purpose === 'connect') {
+      const ownerId = `google:${identity.sub}`;
+      if (!(tokens.scope ?? '').split(' ').includes(DRIVE_FILE_SCOPE)) {
+        return fail('connect', 'scope_denied', 'Sheetcast needs access to the spreadsheet you publish. Connect again and allow it.');
+      }
+      try {
+        await google.grants.save(ownerId, email, tokens);
+      } catch (error) {
+        return fail('connect', 'no_offline_access', describeFailure(error));
+      }
+      await google.sync.reconnectAll(ownerId);
+      words = `Connected ${email}.`;
+      if (flow.docId) {
+        const doc = await store.getDoc(flow.docId);
+        if (!doc || doc.ownerId !== ownerId) return fail('connect', 'not_owner', 'That doc is not published from this Google account.');
+        try {
+          await google.sync.connect(doc);
+        } catch (error) {
+          return fail('connect', googleFailure(error).code, describeFailure(error));
+        }
+        result.docId = doc.docId;
+        words = `Connected: "${doc.title}" now stays live from Google Sheets.`;
+      }
+    }
+    request.log.info({ purpose: flow.purpose }, 'signed in with Google');
+    if (flow.returnTo) return reply.code(303).header('cache-control', 'no-store').redirect(flow.returnTo);
+    return sendAuthResult(reply, result, words);
+  });
+
+  app.get(
+    '/auth/google/session',
+    { schema: { response: { 200: Type.Object({ email: Type.Union([Type.String(), Type.Null()]), connected: Type.Boolean() }) } } },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      const session = sessions.read(request);
+      if (!session) return { email: null, connected: false };
+      return { email: session.email, connected: app.google ? await app.google.grants.has(`google:${session.sub}`) : false };
+    },
+  );
+
+  app.post('/auth/google/signout', async (request, reply) => {
+    sameOrigin(request);
+    sessions.end(reply);
+    return reply.code(204).send();
+  });
+
+  function readFlow(request: FastifyRequest): FlowState | null {
+    const value = sessions.readSigned(request, STATE_COOKIE);
+    if (!value) return null;
+    try {
+      const flow = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as FlowState;
+      return flow.expiresAt > Date.now() ? flow : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** A state-changing request carried by the session cookie must come from the relay's own pages. */
+  function sameOrigin(request: FastifyRequest): void {
+    const origin = request.headers.origin;
+    if (origin !== undefined && origin !== new URL(config.publicUrl).origin) throw new HttpError(403, 'cross_origin', 'this request must come from the relay\'s own page');
+  }
+
+  /** The doc, for its owner: a publisher bearer token, or the signed-in owner's session. */
+  async function ownedBySessionOrBearer(request: FastifyRequest, docId: string): Promise<DocRecord> {
+    if (request.headers.authorization) return app.ownedDoc(request, docId);
+    sameOrigin(request);
+    const session = sessions.read(request);
+    if (!session) throw unauthorized('sign in with Google, or send "Authorization: Bearer <token>"');
+    const doc = await store.getDoc(docId);
+    if (!doc) throw new HttpError(404, 'unknown_doc', 'no doc has this id');
+    if (doc.ownerId !== `google:${session.sub}`) throw new HttpError(403, 'forbidden', 'this doc belongs to someone else');
+    return doc;
+  }
+
+  async function syncReply(docId: string) {
+    const state = await requireGoogle(app.google).sync.state(docId);
+    return { ...state, connectUrl: connectUrl(docId) };
+  }
+
+  app.get('/v1/docs/:docId/sync', { schema: { params: DocParams, response: { 200: SyncReply, ...errors } } }, async (request, reply) => {
+    const doc = await ownedBySessionOrBearer(request, request.params.docId);
+    reply.header('cache-control', 'no-store');
+    return syncReply(doc.docId);
+  });
+
+  app.post('/v1/docs/:docId/sync', { schema: { params: DocParams, response: { 200: SyncReply, ...errors } } }, async (request) => {
+    const google = requireGoogle(app.google);
+    const doc = await ownedBySessionOrBearer(request, request.params.docId);
+    if (!doc.ownerId.startsWith('google:')) {
+      throw new HttpError(409, 'owner_not_google', 'server-side sync reads the sheet as its publisher: publish it with a Google account');
+    }
+    if (!(await google.grants.has(doc.ownerId))) {
+      throw new HttpError(409, 'google_not_connected', `connect Google first: ${connectUrl(doc.docId)}`);
+    }
+    try {
+      await google.sync.connect(doc);
+    } catch (error) {
+      throw googleFailure(error);
+    }
+    return syncReply(doc.docId);
+  });
+
+  app.delete('/v1/docs/:docId/sync', { schema: { params: DocParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
+    const google = requireGoogle(app.google);
+    const doc = await ownedBySessionOrBearer(request, request.params.docId);
+    await google.sync.disconnect(doc.docId);
+    return reply.code(204).send(null);
+  });
+
+  await app.register(webPublish, { sameOrigin });
+};
+
+export default routes;

@@ -1,0 +1,185 @@
+// Publishing from the web alone: sign in with Google (connect), paste a sheet URL, pick a range.
+// The doc is owned by the Google account, read from the Sheets API and kept live through Drive
+// notifications: no add-on needed. `GET /publish` is the page, `POST /v1/google/docs` publishes.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { formatA1, parseA1 } from '../../../protocol/a1.ts';
+import { Limits, type PublishedRange } from '../../../protocol/wire.ts';
+import { publishedCellCount, toAreas } from '../../cells/cells.ts';
+import { HttpError, badRequest, tooLarge, unauthorized } from '../../errors.ts';
+import { hashSecret, newDocId, newIngestKey, newShareId } from '../../secrets.ts';
+import { A1Pattern, DocParams, ErrorBody } from '../../schemas.ts';
+import { googleFailure, requireGoogle } from './failures.ts';
+import { escapeHtml, sendHtml } from './pages.ts';
+
+const WebPublishBody = Type.Object(
+  {
+    /** The sheet's URL (`https://docs.google.com/spreadsheets/d/<id>/edit…`) or its id. */
+    spreadsheet: Type.String({ minLength: 1, maxLength: 1000 }),
+    title: Type.Optional(Type.String({ maxLength: Limits.titleChars })),
+    ranges: Type.Array(
+      Type.Object({ sheet: Type.String({ minLength: 1, maxLength: Limits.sheetNameChars }), range: Type.String({ pattern: A1Pattern, maxLength: 23 }) }, { additionalProperties: false }),
+      { minItems: 1, maxItems: Limits.rangesPerDoc },
+    ),
+    access: Type.Optional(Type.Union([Type.Literal('link'), Type.Literal('restricted')])),
+    allow: Type.Optional(Type.Array(Type.String({ pattern: '^([^@\\s]+@|@)[^@\\s]+\\.[^@\\s]+$', maxLength: 320 }), { maxItems: Limits.allowEntries })),
+  },
+  { additionalProperties: false },
+);
+
+const WebPublishReply = Type.Object({
+  docId: Type.String(),
+  shareId: Type.String(),
+  title: Type.String(),
+  viewUrl: Type.String(),
+  embedUrl: Type.String(),
+});
+
+const SPREADSHEET_URL = /\/spreadsheets\/d\/([A-Za-z0-9_-]+)/;
+const SPREADSHEET_ID = /^[A-Za-z0-9_-]{1,200}$/;
+
+export function spreadsheetIdOf(text: string): string | null {
+  const trimmed = text.trim();
+  const fromUrl = SPREADSHEET_URL.exec(trimmed)?.[1];
+  if (fromUrl) return fromUrl;
+  return SPREADSHEET_ID.test(trimmed) ? trimmed : null;
+}
+
+const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 502: ErrorBody, 503: ErrorBody };
+
+const PAGE_SCRIPT = `
+const form = document.getElementById('publish');
+const out = document.getElementById('out');
+form?.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const data = new FormData(form);
+  const allow = String(data.get('allow') || '').split(/[\\s,]+/).filter(Boolean);
+  const body = {
+    spreadsheet: data.get('spreadsheet'),
+    ranges: [{ sheet: data.get('sheet'), range: String(data.get('range')).toUpperCase() }],
+    access: allow.length > 0 ? 'restricted' : 'link',
+    allow,
+  };
+  if (data.get('title')) body.title = data.get('title');
+  out.textContent = 'Publishing…';
+  const response = await fetch('/v1/google/docs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const answer = await response.json();
+  if (!response.ok) { out.textContent = answer.error.message; return; }
+  out.textContent = '';
+  const link = document.createElement('a');
+  link.href = answer.viewUrl;
+  link.textContent = answer.viewUrl;
+  out.append('Live at ', link);
+});`;
+
+const plugin: FastifyPluginAsyncTypebox<{ sameOrigin(request: FastifyRequest): void }> = async (app, { sameOrigin }) => {
+  const { config, store, sessions, bus } = app;
+
+  function checkRanges(ranges: PublishedRange[]): PublishedRange[] {
+    const cells = publishedCellCount(toAreas(ranges));
+    if (cells > config.limits.cellsPerDoc) {
+      throw tooLarge('too_many_cells', `the ranges hold ${cells} cells; a doc may publish ${config.limits.cellsPerDoc}`);
+    }
+    return ranges.map((r) => ({ sheet: r.sheet, range: formatA1(parseA1(r.range)!) }));
+  }
+
+  app.get('/publish', async (request, reply) => {
+    const session = sessions.read(request);
+    const connected = session && app.google ? await app.google.grants.has(`google:${session.sub}`) : false;
+    if (!session || !connected) {
+      return sendHtml(
+        reply,
+        200,
+        'Publish a sheet',
+        '<main><h1>Publish a Google Sheet, live</h1>' +
+          '<p>Connect your Google account: Sheetcast then reads only the spreadsheet you publish, and keeps its page live as the sheet changes.</p>' +
+          '<p><a href="/auth/google/start?purpose=connect&amp;return=/publish">Connect Google Sheets</a></p></main>',
+      );
+    }
+    return sendHtml(
+      reply,
+      200,
+      'Publish a sheet',
+      `<main><h1>Publish a Google Sheet, live</h1><p>Signed in as ${escapeHtml(session.email)}.</p>
+<form id="publish">
+<p><label>Sheet URL<br><input name="spreadsheet" required size="50" placeholder="https://docs.google.com/spreadsheets/d/…"></label></p>
+<p><label>Tab<br><input name="sheet" required value="Sheet1"></label></p>
+<p><label>Range<br><input name="range" required pattern="[A-Za-z]{1,3}[0-9]+(:[A-Za-z]{1,3}[0-9]+)?" placeholder="A1:D20"></label></p>
+<p><label>Title (optional)<br><input name="title" maxlength="${Limits.titleChars}"></label></p>
+<p><label>Only these people (emails or @domain, optional)<br><input name="allow" size="50"></label></p>
+<p><button>Publish</button></p>
+</form>
+<p id="out" role="status"></p></main>`,
+      [PAGE_SCRIPT],
+    );
+  });
+
+  app.post('/v1/google/docs', { schema: { body: WebPublishBody, response: { 201: WebPublishReply, ...errors } } }, async (request, reply) => {
+    const google = requireGoogle(app.google);
+    sameOrigin(request);
+    const session = sessions.read(request);
+    if (!session) throw unauthorized('sign in with Google first: /auth/google/start?purpose=connect');
+    const ownerId = `google:${session.sub}`;
+    if (!(await google.grants.has(ownerId))) throw new HttpError(409, 'google_not_connected', 'connect Google first: /auth/google/start?purpose=connect');
+    const spreadsheetId = spreadsheetIdOf(request.body.spreadsheet);
+    if (!spreadsheetId) throw badRequest('invalid_spreadsheet', 'paste the sheet\'s URL (https://docs.google.com/spreadsheets/d/…) or its id');
+    const ranges = checkRanges(request.body.ranges);
+    const access = request.body.access ?? 'link';
+    const allow = request.body.allow ?? [];
+    if (access === 'restricted' && allow.length === 0) throw badRequest('empty_allow_list', 'a restricted doc needs at least one email or @domain on its allow list');
+
+    let title = request.body.title;
+    if (!title) {
+      try {
+        const auth = await google.grants.authorized(ownerId);
+        const sheet = await google.clients.sheets(auth).spreadsheets.get({ spreadsheetId, fields: 'properties.title' });
+        title = (sheet.data.properties?.title ?? 'Untitled').slice(0, Limits.titleChars);
+      } catch (error) {
+        throw googleFailure(error);
+      }
+    }
+    const doc = await store.createDoc({
+      docId: newDocId(),
+      shareId: newShareId(),
+      ownerId,
+      spreadsheetId,
+      title,
+      ranges,
+      access,
+      allow,
+      // No add-on writes to this doc; its key is never shown (rotate-key gives one if needed).
+      ingestKeyHash: hashSecret(newIngestKey()),
+    });
+    try {
+      await google.sync.connect(doc);
+    } catch (error) {
+      await store.deleteDoc(doc.docId);
+      await google.sync.disconnect(doc.docId);
+      throw googleFailure(error);
+    }
+    request.log.info({ docId: doc.docId, owner: ownerId }, 'doc published from the web');
+    return reply.code(201).send({
+      docId: doc.docId,
+      shareId: doc.shareId,
+      title: doc.title,
+      viewUrl: `${config.publicUrl}/view/${doc.shareId}`,
+      embedUrl: `${config.publicUrl}/embed.js`,
+    });
+  });
+
+  app.delete('/v1/google/docs/:docId', { schema: { params: DocParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
+    sameOrigin(request);
+    const session = sessions.read(request);
+    if (!session) throw unauthorized('sign in with Google first');
+    const doc = await store.getDoc(request.params.docId);
+    if (!doc) throw new HttpError(404, 'unknown_doc', 'no doc has this id');
+    if (doc.ownerId !== `google:${session.sub}`) throw new HttpError(403, 'forbidden', 'this doc belongs to someone else');
+    await store.deleteDoc(doc.docId);
+    // Every instance closes its viewers; the Google plugin stops the doc's Drive channels.
+    bus.publish({ type: 'doc', docId: doc.docId, event: 'unpublished' });
+    return reply.code(204).send(null);
+  });
+};
+
+export default plugin;
