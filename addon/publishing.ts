@@ -54,10 +54,15 @@ export function publish(options: PublishOptions): SidebarState {
       const answer = callRelay('patch', `/v1/docs/${encodeURIComponent(doc.docId)}`, identityToken(), JSON.stringify({ ...wanted, ranges }));
       if (answer.status === 404) doc = null; // unpublished elsewhere: publish afresh below
       else if (answer.outcome !== 'sent') throw new Error(`Could not update the published doc: ${answer.problem}`);
-      else if (JSON.stringify(doc.ranges) !== JSON.stringify(ranges)) {
-        loaded.state = { ...emptyState(loaded.state.status), doc: { ...doc, ...wanted, ranges }, resync: true };
-      } else {
-        loaded.state.doc = { ...doc, ...wanted, ranges };
+      else {
+        // A fresh ingest key each time: publishing again heals a key rotated or lost elsewhere.
+        const ingestKey = rotateKey(doc.docId);
+        if (JSON.stringify(doc.ranges) !== JSON.stringify(ranges)) {
+          loaded.state = { ...emptyState(loaded.state.status), doc: { ...doc, ...wanted, ranges, ingestKey }, resync: true };
+        } else {
+          loaded.state.doc = { ...doc, ...wanted, ranges, ingestKey };
+          loaded.state.resync = true; // and a fresh snapshot, whatever happened since the last one
+        }
       }
     }
     if (!doc) {
@@ -74,6 +79,12 @@ export function publish(options: PublishOptions): SidebarState {
     saveState(loaded);
   });
   return getState();
+}
+
+function rotateKey(docId: string): string {
+  const answer = callRelay('post', `/v1/docs/${encodeURIComponent(docId)}/rotate-key`, identityToken());
+  if (answer.outcome !== 'sent') throw new Error(`Could not renew the doc's ingest key: ${answer.problem}`);
+  return (answer.body as { ingestKey: string }).ingestKey;
 }
 
 /** Stops sending edits (triggers removed first), then tells the relay, which closes every view. */

@@ -10,6 +10,7 @@ import { clipToPublished, rangeRect } from './logic/clip.ts';
 import { valuesHash } from './logic/hash.ts';
 import { MAX_FLUSH_PER_RUN, REPAIR_CELLS_PER_RUN } from './logic/limits.ts';
 import { enqueue, type Outcome } from './logic/outbox.ts';
+import { splitEdits } from './logic/split.ts';
 import type { OutboxEntry, PublishedDoc, SyncState } from './logic/state.ts';
 import { noteError, noteSent } from './logic/status.ts';
 import { callRelay, identityToken } from './gas/relay.ts';
@@ -27,14 +28,24 @@ export function syncEdit(ss: Spreadsheet, state: Published, edited: { sheet: str
   followAnchors(ss, state);
   const snapshotDue = state.resync;
   if (!catchUp(ss, state)) {
-    // The relay did not answer this run: keep this batch without spending another fetch.
-    const batch = state.resync ? null : buildBatch(ss, state, edited);
-    if (batch) enqueue(state, batch);
+    // The relay did not answer this run: keep this run's batches without spending another fetch.
+    if (!state.resync) for (const batch of buildBatches(ss, state, edited)) enqueue(state, batch);
     return;
   }
   if (snapshotDue) return; // the snapshot just sent carries this edit
-  const batch = buildBatch(ss, state, edited);
-  if (batch && deliver(state, batch) === 'retry') enqueue(state, batch);
+  sendInOrder(state, buildBatches(ss, state, edited));
+}
+
+/** Sends batches in order; from the first the relay does not acknowledge on, they wait in the outbox. */
+function sendInOrder(state: Published, batches: OutboxEntry[]): Outcome {
+  for (let i = 0; i < batches.length; i++) {
+    const outcome = deliver(state, batches[i]!);
+    if (outcome === 'retry') {
+      for (const batch of batches.slice(i)) enqueue(state, batch);
+      return outcome;
+    }
+  }
+  return 'sent';
 }
 
 /** One change-trigger run: structure changed, so anchors are re-read and a snapshot is sent. */
@@ -78,17 +89,34 @@ function deliver(state: Published, entry: OutboxEntry): Outcome {
   } else if (answer.outcome === 'retry') {
     const waiting = state.outbox.includes(entry) ? state.outbox.length : state.outbox.length + 1;
     noteError(state.status, `${answer.problem} ${waiting} batch${waiting === 1 ? '' : 'es'} will be sent again.`, now);
+  } else if (answer.status === 404) {
+    state.unknownToRelay = true;
+    noteError(state.status, 'The relay no longer knows this spreadsheet (it was unpublished elsewhere), so Sheetcast stopped sending edits. Publish again to share it.', now);
   } else {
     noteError(state.status, `The relay rejected ${entry.method === 'put' ? 'a snapshot' : 'an edit'}: ${answer.problem}`, now);
+    state.checkHash = ''; // what the relay holds is unknown now: the hourly check sends a snapshot
   }
   return answer.outcome;
 }
 
-/** Sends the published values as the authoritative snapshot; they become the new baseline. */
+/**
+ * Sends the published values as the authoritative snapshot; they become the new baseline.
+ * Values too large for one request go out as edits batches instead (the relay drops the
+ * unchanged cells, so the result is the same).
+ */
 function sendSnapshot(state: Published, values: RangeValues[]): Outcome {
   const at = Date.now();
-  const outcome = deliver(state, snapshotEntry(state.doc.docId, values, at, newBatchId(at)));
-  if (outcome === 'retry') return outcome; // resync stays marked: the next run reads afresh
+  const groups = splitEdits(values);
+  const fits = groups.length === 1 && groups[0]!.length === values.length;
+  const entries = fits
+    ? [snapshotEntry(state.doc.docId, values, at, newBatchId(at))]
+    : groups.map((group) => editsEntry(state.doc.docId, group, at, newBatchId(at)));
+  let outcome: Outcome = 'sent';
+  for (const entry of entries) {
+    const result = deliver(state, entry);
+    if (result === 'retry') return result; // resync stays marked: the next run reads afresh
+    if (result === 'rejected') outcome = result;
+  }
   state.resync = false;
   const covered = baselineCovered(state.doc.ranges.map(rangeRect));
   state.baselines = values.map((r, i) => (covered[i] ? codesOf(r.values) : ''));
@@ -138,7 +166,7 @@ function followAnchors(ss: Spreadsheet, state: Published): void {
  * This run's edits: the edited rectangle's display values inside each published range, then
  * whatever in the comparison window differs from what was last sent (dropped events).
  */
-function buildBatch(ss: Spreadsheet, state: Published, edited: { sheet: string; rect: Rect } | null): OutboxEntry | null {
+function buildBatches(ss: Spreadsheet, state: Published, edited: { sheet: string; rect: Rect } | null): OutboxEntry[] {
   const doc = state.doc;
   const rects = doc.ranges.map(rangeRect);
   const at = Date.now();
@@ -167,5 +195,5 @@ function buildBatch(ss: Spreadsheet, state: Published, edited: { sheet: string; 
   state.cursor = plan.next;
   // When this run read every published value, their fingerprint is what the relay will hold.
   if (plan.whole && covered.every(Boolean)) state.checkHash = valuesHash(everything);
-  return edits.length > 0 ? editsEntry(doc.docId, edits, at, newBatchId(at)) : null;
+  return splitEdits(edits).map((group) => editsEntry(doc.docId, group, at, newBatchId(at)));
 }

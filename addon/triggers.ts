@@ -4,10 +4,11 @@
 
 import { LOCK_WAIT_MS } from './logic/limits.ts';
 import { noteError } from './logic/status.ts';
-import type { PublishedDoc, SyncState } from './logic/state.ts';
+import { emptyState, type PublishedDoc, type SyncState } from './logic/state.ts';
 import { loadState, saveState } from './gas/properties.ts';
 import { messageOf } from './gas/relay.ts';
-import { activeSpreadsheet, rectOf } from './gas/sheets.ts';
+import { activeSpreadsheet, rectOf, removeAnchors } from './gas/sheets.ts';
+import { removeTriggers } from './gas/triggers.ts';
 import { addMenu, alert, openSidebar } from './gas/ui.ts';
 import { getState, publish, unpublish, useSelection } from './publishing.ts';
 import { syncChange, syncCheck, syncEdit } from './sync.ts';
@@ -22,11 +23,18 @@ function run(work: (ss: Spreadsheet, state: SyncState & { doc: PublishedDoc }) =
     const loaded = loadState();
     const state = loaded.state;
     if (!state.doc) return;
+    const ss = activeSpreadsheet();
     try {
-      work(activeSpreadsheet(), state as SyncState & { doc: PublishedDoc });
+      work(ss, state as SyncState & { doc: PublishedDoc });
     } catch (error) {
       noteError(state.status, messageOf(error), Date.now());
       console.error(error);
+    }
+    if (state.unknownToRelay) {
+      // Unpublished elsewhere: stop firing, and forget the doc (the error stays for the sidebar).
+      removeTriggers(ss);
+      removeAnchors(ss);
+      loaded.state = emptyState(state.status);
     }
     saveState(loaded);
   } catch (error) {

@@ -92,6 +92,20 @@ describe('edits', () => {
     viewer.close();
   });
 
+  it('sends a paste too large for one request as several batches, all of it arriving', async () => {
+    const { sheet, viewer } = await published([{ sheet: 'Sheet1', range: 'A1:Z100' }]);
+    const big = Array.from({ length: 100 }, (_, r) => Array.from({ length: 26 }, (_, c) => `${r}:${c}:`.padEnd(500, 'x')));
+    const runs = ok(sheet.edit(EDITOR, 'Sheet1', 'A1:Z100', big));
+    const posts = runs[0]!.fetches;
+    expect(posts.length).toBeGreaterThan(1);
+    for (const post of posts) {
+      expect(post.status).toBe(200);
+      expect(Buffer.byteLength(post.payload!)).toBeLessThanOrEqual(1024 * 1024);
+    }
+    await sees(viewer, { 'Sheet1!A1': big[0]![0]!, 'Sheet1!Z100': big[99]![25]! });
+    viewer.close();
+  });
+
   it('sends no request at all for an edit outside every published range', async () => {
     const { sheet, viewer } = await published();
     const runs = ok(sheet.edit(EDITOR, 'Sheet1', 'E5', 'secret'));

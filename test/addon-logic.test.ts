@@ -9,6 +9,7 @@ import { clipToPublished } from '../addon/logic/clip.ts';
 import { valuesHash } from '../addon/logic/hash.ts';
 import { BASELINE_CELLS, OUTBOX_MAX_CHARS, PROPERTY_CHUNK_BYTES, RECENT_SENDS } from '../addon/logic/limits.ts';
 import { enqueue, outcomeOf } from '../addon/logic/outbox.ts';
+import { splitEdits, splitRange } from '../addon/logic/split.ts';
 import { decodeState, emptyState, encodeState, type SyncState } from '../addon/logic/state.ts';
 import { currentError, noteError, noteSent, sentToday } from '../addon/logic/status.ts';
 
@@ -234,5 +235,36 @@ describe('batches and status', () => {
     expect(valuesHash(a)).toBe(valuesHash(structuredClone(a)));
     expect(valuesHash(a)).not.toBe(valuesHash([{ sheet: 'S', range: 'A1:B1', values: [['1', '3']] }]));
     expect(valuesHash(a)).not.toBe(valuesHash([{ sheet: 'S', range: 'A1:A2', values: [['1'], ['2']] }]));
+  });
+});
+
+describe('requests within the relay limits', () => {
+  const block = (range: string, rows: number, cols: number, width = 1) => ({ sheet: 'S', range, values: grid(rows, cols, (r, c) => `${r}.${c}`.padEnd(width, '.')) });
+
+  it('keeps edits that fit in one batch together', () => {
+    const edits = [block('A1:B2', 2, 2), block('D4', 1, 1)];
+    expect(splitEdits(edits)).toEqual([edits]);
+  });
+
+  it('cuts a paste over the cell limit along rows, covering every cell once', () => {
+    const batches = splitEdits([block('A1:J100', 100, 10)], 300, 1_000_000);
+    expect(batches.length).toBeGreaterThan(1);
+    const cells = new Map<string, string>();
+    for (const batch of batches) {
+      expect(batch.reduce((n, r) => n + r.values.flat().length, 0)).toBeLessThanOrEqual(300);
+      for (const r of batch) {
+        const rect = parseA1(r.range)!;
+        r.values.forEach((row, i) => row.forEach((v, j) => cells.set(`${rect.top + i}:${rect.left + j}`, v)));
+      }
+    }
+    expect(cells.size).toBe(1000);
+    expect(cells.get('100:10')).toBe('99.9');
+  });
+
+  it('cuts one huge row along columns when its bytes exceed the limit', () => {
+    const pieces = splitRange(block('A1:Z1', 1, 26, 1000), 50_000, 10_000);
+    expect(pieces.length).toBeGreaterThan(2);
+    expect(pieces.map((p) => p.range).join(' ')).toMatch(/^A1:[A-Z]1 /);
+    expect(pieces.flatMap((p) => p.values[0]!)).toEqual(block('A1:Z1', 1, 26, 1000).values[0]);
   });
 });

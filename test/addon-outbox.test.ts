@@ -133,3 +133,36 @@ describe('the outbox', () => {
     expect(batchIds(next[0]!.fetches)).not.toContain(batchIds(rejected[0]!.fetches)[0]);
   });
 });
+
+describe('a doc changed on the relay', () => {
+  function ownerToken(): string {
+    return world.google.idToken({ sub: `google-${PUBLISHER}`, email: PUBLISHER, aud: ADDON_CLIENT_ID, emailVerified: true });
+  }
+
+  it('stops sending, and says so, once the relay no longer knows the doc', async () => {
+    const sheet = world.spreadsheet();
+    publish(sheet);
+    const first = ok(sheet.edit(EDITOR, 'Sheet1', 'A1', 'x'));
+    const docId = /\/v1\/docs\/([^/]+)\/edits$/.exec(first[0]!.fetches[0]!.url)![1]!;
+    expect((await api(world.relay, 'DELETE', `/v1/docs/${docId}`, { token: ownerToken() })).status).toBeLessThan(300);
+    const refused = ok(sheet.edit(EDITOR, 'Sheet1', 'A2', 'y'));
+    expect(refused[0]!.fetches.map((f) => f.status)).toEqual([404]);
+    const state = sheet.run(PUBLISHER, 'getState');
+    expect(state.published).toBe(false);
+    expect(state.lastError).toMatch(/no longer knows this spreadsheet/);
+    expect(sheet.triggers()).toEqual([]);
+  });
+
+  it('delivers again after publishing again, once the ingest key was rotated elsewhere', async () => {
+    const sheet = world.spreadsheet();
+    const shareId = publish(sheet);
+    const first = ok(sheet.edit(EDITOR, 'Sheet1', 'A1', 'x'));
+    const docId = /\/v1\/docs\/([^/]+)\/edits$/.exec(first[0]!.fetches[0]!.url)![1]!;
+    await api(world.relay, 'POST', `/v1/docs/${docId}/rotate-key`, { token: ownerToken() });
+    expect(ok(sheet.edit(EDITOR, 'Sheet1', 'A2', 'refused'))[0]!.fetches.map((f) => f.status)).toEqual([401]);
+    expect(publish(sheet)).toBe(shareId);
+    expect(ok(sheet.edit(EDITOR, 'Sheet1', 'A3', 'healed'))[0]!.fetches.map((f) => f.status)).toEqual([200]);
+    await relayEqualsSheet(sheet, shareId);
+    expect(sheet.run(PUBLISHER, 'getState').lastError).toBeNull();
+  });
+});

@@ -55,6 +55,8 @@ export interface SyncState {
   /** One per published range, same order. */
   baselines: Baseline[];
   status: Status;
+  /** Set during a run when the relay answered 404 for the doc: it was unpublished elsewhere. Not stored. */
+  unknownToRelay?: boolean;
 }
 
 export function emptyStatus(): Status {
