@@ -5,9 +5,9 @@ import { columns, formatA1, parseA1, rows, type Rect } from '../../protocol/a1.t
 import { Limits, type RangeValues } from '../../protocol/wire.ts';
 import { utf8Bytes } from './blob.ts';
 
-export const BATCH_MAX_CELLS = Limits.cellsPerRequest;
+export const BATCH_MAX_CELLS: number = Limits.cellsPerRequest;
 /** Room is left for the envelope (batchId, at, sheet names). */
-export const BATCH_MAX_BYTES = Limits.bodyBytes - 16 * 1024;
+export const BATCH_MAX_BYTES: number = Limits.bodyBytes - 16 * 1024;
 
 const ENVELOPE_BYTES = 64;
 
