@@ -1,0 +1,50 @@
+// The few relay API calls a bench needs to set up: publish docs and fill their cells.
+import { randomUUID } from 'node:crypto';
+import { formatA1 } from '../../protocol/a1.ts';
+import type { PublishResponse, RangeValues } from '../../protocol/wire.ts';
+import type { RelayTarget } from './processes.ts';
+
+async function call<T>(url: string, method: string, token: string, body: unknown): Promise<T> {
+  const response = await fetch(url, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${text}`);
+  return JSON.parse(text) as T;
+}
+
+/** The A1 range of a `rows` × `columns` block from A1. */
+export function block(rows: number, columns: number): string {
+  return formatA1({ top: 1, left: 1, bottom: rows, right: columns });
+}
+
+export function publish(relay: RelayTarget, title: string, range: string): Promise<PublishResponse> {
+  return call<PublishResponse>(`${relay.url}/v1/docs`, 'POST', relay.adminToken, {
+    spreadsheetId: `bench-${randomUUID()}`,
+    title,
+    ranges: [{ sheet: 'Sheet1', range }],
+  });
+}
+
+/** Publishes `count` docs, `concurrency` at a time. */
+export async function publishMany(relay: RelayTarget, count: number, range: string, concurrency = 16): Promise<PublishResponse[]> {
+  const docs: PublishResponse[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      docs[i] = await publish(relay, `Scoreboard ${i + 1}`, range);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return docs;
+}
+
+/** Fills a doc's whole `rows` × `columns` range with short, distinct values. */
+export async function fill(relay: RelayTarget, doc: PublishResponse, rows: number, columns: number): Promise<void> {
+  const values = Array.from({ length: rows }, (_, r) => Array.from({ length: columns }, (_, c) => `r${r + 1}c${c + 1}`));
+  const ranges: RangeValues[] = [{ sheet: 'Sheet1', range: block(rows, columns), values }];
+  await call(`${relay.url}/v1/docs/${doc.docId}/snapshot`, 'PUT', doc.ingestKey, { batchId: randomUUID(), at: Date.now(), ranges });
+}

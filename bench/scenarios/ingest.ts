@@ -1,0 +1,57 @@
+// Ingest throughput: single-cell edits a second that the embedded store sustains with several
+// concurrent posters (no viewers: this is the store and the HTTP path alone).
+import { Harness, startRelay } from '../lib/processes.ts';
+import { block, publish } from '../lib/relay-api.ts';
+import { round, summarize, Usage, type Summary } from '../lib/stats.ts';
+
+export interface IngestOptions {
+  concurrency: number;
+  durationMs: number;
+  relayFlags: string[];
+}
+
+export interface IngestResultRow {
+  store: 'sqlite';
+  concurrency: number;
+  editsPerSecond: number;
+  done: number;
+  failed: number;
+  /** ms from posting an edit to its answer. */
+  answer: Summary;
+  cpuMicrosPerEdit: number;
+  utilization: number;
+  harnessUtilization: number;
+}
+
+const ROWS = 100;
+const COLUMNS = 10;
+
+export async function ingest(options: IngestOptions, log: (line: string) => void): Promise<IngestResultRow> {
+  const relay = await startRelay({ nodeFlags: options.relayFlags });
+  const harness = new Harness();
+  try {
+    const doc = await publish(relay, 'Ingest', block(ROWS, COLUMNS));
+    const args = { url: relay.url, doc: { docId: doc.docId, token: doc.ingestKey, viewers: 0 }, concurrency: options.concurrency, columns: COLUMNS, rows: ROWS };
+    // A short warm-up, so the measured run is not the JIT's first look at the path.
+    await harness.call('ingest', { ...args, durationMs: Math.min(1000, options.durationMs / 4) });
+    log(`ingest: ${options.concurrency} posters for ${options.durationMs / 1000} s`);
+    const before = await relay.stats();
+    const result = await harness.call<{ done: number; failed: number; seconds: number; latencies: number[]; harnessUtilization: number }>('ingest', { ...args, durationMs: options.durationMs });
+    const usage = new Usage();
+    usage.add(before, await relay.stats());
+    return {
+      store: 'sqlite',
+      concurrency: options.concurrency,
+      editsPerSecond: Math.round(result.done / result.seconds),
+      done: result.done,
+      failed: result.failed,
+      answer: summarize(result.latencies),
+      cpuMicrosPerEdit: round(usage.cpuMicros / Math.max(1, result.done)),
+      utilization: usage.utilization,
+      harnessUtilization: result.harnessUtilization,
+    };
+  } finally {
+    await harness.stop();
+    await relay.stop();
+  }
+}

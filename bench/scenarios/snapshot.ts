@@ -1,0 +1,54 @@
+// Snapshot: how long a newly connecting viewer waits for the whole doc, by doc size. "cached":
+// nothing changed since the last viewer joined (the frame is serialized already); "after an
+// edit": each viewer joins right after an edit, so the relay serializes the snapshot anew.
+import { Harness, startRelay } from '../lib/processes.ts';
+import { block, fill, publish } from '../lib/relay-api.ts';
+import { summarize, type Summary } from '../lib/stats.ts';
+
+export interface SnapshotOptions {
+  cells: number[];
+  repeats: number;
+  relayFlags: string[];
+}
+
+export interface SnapshotRow {
+  cells: number;
+  bytes: number;
+  cached: Summary;
+  afterEdit: Summary;
+}
+
+/** A block of `cells` cells, ten columns wide up to 1,000 cells, a hundred wide beyond. */
+function shape(cells: number): { rows: number; columns: number } {
+  const columns = cells <= 1000 ? 10 : 100;
+  return { rows: Math.ceil(cells / columns), columns };
+}
+
+export async function snapshot(options: SnapshotOptions, log: (line: string) => void): Promise<SnapshotRow[]> {
+  const relay = await startRelay({ nodeFlags: options.relayFlags });
+  const harness = new Harness();
+  try {
+    const rows: SnapshotRow[] = [];
+    for (const cells of options.cells) {
+      const { rows: height, columns } = shape(cells);
+      const doc = await publish(relay, `Snapshot ${cells}`, block(height, columns));
+      await fill(relay, doc, height, columns);
+      // One viewer keeps the doc live, as on any doc someone is watching.
+      await harness.call('connect', { client: 'ws', url: relay.url, shares: [doc.shareId], perShare: 1, concurrency: 1 });
+      log(`snapshot: ${cells} cells, ${options.repeats} new viewers each way`);
+      const cached = await harness.call<{ times: number[]; bytes: number }>('snapshot', { url: relay.url, share: doc.shareId, repeats: options.repeats });
+      const afterEdit = await harness.call<{ times: number[]; bytes: number }>('snapshot', {
+        url: relay.url,
+        share: doc.shareId,
+        repeats: options.repeats,
+        editBefore: { docId: doc.docId, token: doc.ingestKey, viewers: 0 },
+      });
+      rows.push({ cells: height * columns, bytes: cached.bytes, cached: summarize(cached.times), afterEdit: summarize(afterEdit.times) });
+      await harness.call('closeAll', {});
+    }
+    return rows;
+  } finally {
+    await harness.stop();
+    await relay.stop();
+  }
+}
