@@ -181,6 +181,30 @@ describe('the live-view page', () => {
     await eventually(async () => expect(await cellText(page, 'C5')).toBe('Falcons'));
   });
 
+  it('renders only the rows near the visible part of a long range, and the right rows as it scrolls', async () => {
+    const long = await publishDoc(relay, { title: 'Long list', ranges: [{ sheet: 'Sheet1', range: 'A1:C2000' }] });
+    const values = Array.from({ length: 2000 }, (_, r) => [`item ${r + 1}`, String(r + 1), '']);
+    await putSnapshot(relay, long, [{ sheet: 'Sheet1', range: 'A1:C2000', values }]);
+    const page = await openPage(browser);
+    await page.goto(`${relay.url}/view/${long.shareId}`);
+    await eventually(async () => expect(await cellText(page, 'A1')).toBe('item 1'));
+    const table = page.locator('sheetcast-view table');
+    expect(await table.getAttribute('aria-rowcount')).toBe('2001');
+    expect(await table.locator('tbody th[scope=row]').count()).toBeLessThan(200);
+    const scrollTo = (fraction: number) => page.locator('sheetcast-view .scroller').evaluate((el, f) => el.scrollTo(0, el.scrollHeight * f), fraction);
+
+    await scrollTo(1);
+    await eventually(async () => expect(await cellText(page, 'A2000')).toBe('item 2000'));
+    expect(await page.locator('sheetcast-view tr[aria-rowindex="2001"] th').textContent()).toBe('2000');
+    expect(await cellText(page, 'A1')).toBeNull();
+
+    await postEdits(relay, long, [cell('C1500', 'sold out')]);
+    await scrollTo(1499 / 2001);
+    await eventually(async () => expect(await cellText(page, 'C1500')).toBe('sold out'));
+    expect(await cellText(page, 'A1500')).toBe('item 1500');
+    expect(await table.locator('tbody th[scope=row]').count()).toBeLessThan(200);
+  });
+
   it('answers an unknown share with a 404 page that says it is not published', async () => {
     const response = await fetch(`${relay.url}/view/NoSuchShare0123456789`);
     expect(response.status).toBe(404);

@@ -2,6 +2,7 @@ import { LitElement, html, nothing } from 'lit';
 import type { PropertyValues, TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { guard } from 'lit/directives/guard.js';
+import { styleMap } from 'lit/directives/style-map.js';
 import { columnLetters } from '../../protocol/a1.ts';
 import { LiveController } from '../live/controller.ts';
 import type { LiveStatus } from '../live/client.ts';
@@ -12,6 +13,10 @@ import { viewStyles } from './styles.ts';
 const FLASH_MS = 2_000;
 /** Values longer than this are likely cut off by the column width: their full text goes in a tooltip. */
 const TOOLTIP_CHARS = 24;
+/** Ranges with more rows than this render only the rows near the visible part of the grid. */
+const WINDOW_ABOVE_ROWS = 300;
+/** Rows rendered above and below the visible ones, so that scrolling meets rendered rows. */
+const OVERSCAN_ROWS = 40;
 const NUMBER = /^[-+(]?[$€£¥]?\s?[\d.,]+\s?%?\)?$/;
 
 const STATUS_WORDS: Record<LiveStatus, string> = {
@@ -57,6 +62,12 @@ export class SheetcastView extends LitElement {
   @property({ type: Boolean, reflect: true, attribute: 'full-page' }) accessor fullPage = false;
 
   @state() private accessor _selected = '';
+  /** In a windowed grid, the first row (0-based within the range) the scroller shows. */
+  @state() private accessor _firstVisibleRow = 0;
+  /** Measured once per windowed grid; rows have one line of text, so all are this tall. */
+  private _rowHeight = 25;
+  private _visibleRows = 40;
+  private _measured: SheetTab | null = null;
 
   private readonly _live = new LiveController(this, {
     onChange: (changed) => {
@@ -72,7 +83,7 @@ export class SheetcastView extends LitElement {
   protected override render(): TemplateResult {
     const { model, state } = this._live;
     const tabs = model.tabs;
-    const tab = tabs.find((t) => t.key === this._selected) ?? tabs[0];
+    const tab = this._currentTab();
     const title = model.title || (state.status === 'stopped' ? 'Sheetcast' : 'Loading…');
     return html`<section class="frame" part="frame" aria-label=${model.title || 'Live sheet'}>
       <header>
@@ -97,7 +108,7 @@ export class SheetcastView extends LitElement {
           aria-controls="panel"
           aria-selected=${t === current ? 'true' : 'false'}
           tabindex=${t === current ? 0 : -1}
-          @click=${() => (this._selected = t.key)}
+          @click=${() => this._select(t.key)}
         >
           ${t.key}
         </button>`,
@@ -110,6 +121,17 @@ export class SheetcastView extends LitElement {
     const letters: string[] = [];
     for (let c = left; c <= right; c++) letters.push(columnLetters(c));
     const now = performance.now();
+    const count = tab.values.length;
+    // A long range renders only the rows around the visible ones, between two spacer rows.
+    const windowed = count > WINDOW_ABOVE_ROWS;
+    const start = windowed ? Math.min(Math.max(0, this._firstVisibleRow - OVERSCAN_ROWS), count) : 0;
+    const end = windowed ? Math.min(count, this._firstVisibleRow + this._visibleRows + OVERSCAN_ROWS) : count;
+    const rows: number[] = [];
+    for (let i = start; i < end; i++) rows.push(i);
+    const spacer = (rowCount: number) =>
+      html`<tr class="spacer" aria-hidden="true">
+        <td colspan=${letters.length + 1} style=${styleMap({ height: `${rowCount * this._rowHeight}px` })}></td>
+      </tr>`;
     return html`<div
       class="scroller"
       id="panel"
@@ -117,8 +139,9 @@ export class SheetcastView extends LitElement {
       role=${tabbed ? 'tabpanel' : 'region'}
       aria-labelledby=${tabbed ? `tab-${this._live.model.tabs.indexOf(tab)}` : nothing}
       aria-label=${tabbed ? nothing : `${tab.key}, scroll with the arrow keys`}
+      @scroll=${windowed ? this._onScroll : nothing}
     >
-      <table>
+      <table aria-rowcount=${windowed ? count + 1 : nothing}>
         <caption>${tab.key}</caption>
         <thead>
           <tr>
@@ -127,18 +150,56 @@ export class SheetcastView extends LitElement {
           </tr>
         </thead>
         <tbody>
-          ${tab.values.map((_, i) => guard([tab, tab.rowVersions[i]], () => this._row(tab, i, top + i, letters, now)))}
+          ${start > 0 ? spacer(start) : nothing}
+          ${rows.map((i) => guard([tab, i, tab.rowVersions[i]], () => this._row(tab, i, top + i, letters, now, windowed)))}
+          ${end < count ? spacer(count - end) : nothing}
         </tbody>
       </table>
     </div>`;
   }
 
+  private _onScroll(event: Event): void {
+    const scroller = event.currentTarget as HTMLElement;
+    const header = scroller.querySelector('thead')?.offsetHeight ?? 0;
+    this._visibleRows = Math.ceil(scroller.clientHeight / this._rowHeight) + 1;
+    const first = Math.floor(Math.max(0, scroller.scrollTop - header) / this._rowHeight);
+    // Re-render only once the view has moved a good part of the overscan, not on every pixel.
+    if (Math.abs(first - this._firstVisibleRow) >= OVERSCAN_ROWS / 4) this._firstVisibleRow = first;
+  }
+
+  protected override updated(): void {
+    const tab = this._currentTab();
+    if (!tab || tab === this._measured || tab.values.length <= WINDOW_ABOVE_ROWS) return;
+    const row = this.renderRoot.querySelector('tbody tr:not(.spacer)');
+    const scroller = this.renderRoot.querySelector<HTMLElement>('.scroller');
+    if (!row || !scroller) return;
+    this._measured = tab;
+    const height = row.getBoundingClientRect().height;
+    this._visibleRows = Math.ceil(scroller.clientHeight / (height || this._rowHeight)) + 1;
+    if (height > 0 && Math.abs(height - this._rowHeight) > 0.5) {
+      this._rowHeight = height;
+      this.requestUpdate();
+    }
+  }
+
+  private _currentTab(): SheetTab | undefined {
+    const tabs = this._live.model.tabs;
+    return tabs.find((t) => t.key === this._selected) ?? tabs[0];
+  }
+
+  private _select(key: string): void {
+    if (key === this._selected) return;
+    this._selected = key;
+    this._firstVisibleRow = 0;
+    void this.updateComplete.then(() => this.renderRoot.querySelector('.scroller')?.scrollTo(0, 0));
+  }
+
   /** One row; re-evaluated only when a cell in it changed (see `guard` above). */
-  private _row(tab: SheetTab, i: number, rowNumber: number, letters: string[], now: number): TemplateResult {
+  private _row(tab: SheetTab, i: number, rowNumber: number, letters: string[], now: number, windowed: boolean): TemplateResult {
     const cells = tab.values[i]!;
     const changedAt = tab.changedAt[i]!;
     const changes = tab.changes[i]!;
-    return html`<tr>
+    return html`<tr aria-rowindex=${windowed ? i + 2 : nothing}>
       <th scope="row">${rowNumber}</th>
       ${cells.map((value, j) => {
         const flash = changedAt[j]! > 0 && now - changedAt[j]! < FLASH_MS ? (changes[j]! % 2 ? 'flash-a' : 'flash-b') : '';
@@ -162,7 +223,7 @@ export class SheetcastView extends LitElement {
       : -1;
     if (next < 0) return;
     event.preventDefault();
-    this._selected = tabs[next]!.key;
+    this._select(tabs[next]!.key);
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`#tab-${next}`)?.focus());
   }
 }

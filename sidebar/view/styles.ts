@@ -179,6 +179,10 @@ export const viewStyles = css`
       min-width: 4.5rem;
     }
   }
+  tr.spacer td {
+    padding: 0;
+    border: 0;
+  }
   td.num {
     text-align: right;
   }
