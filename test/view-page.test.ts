@@ -213,7 +213,7 @@ describe('the live-view page', () => {
     expect(html).toContain('noindex');
   });
 
-  it('serves a restricted share without revealing its title, and says sign-in is needed', async () => {
+  it('serves a restricted share without revealing its title, says sign-in is needed and links to it', async () => {
     const secret = await publishDoc(relay, { title: 'Board salaries', access: 'restricted', allow: ['ceo@example.com'] });
     const html = await (await fetch(`${relay.url}/view/${secret.shareId}`)).text();
     expect(html).not.toContain('Board salaries');
@@ -223,6 +223,9 @@ describe('the live-view page', () => {
     await eventually(async () => expect(await page.locator('sheetcast-view .message').textContent()).toContain('sign in'));
     expect(await page.locator('sheetcast-view [role=status]').textContent()).toBe('Not available');
     expect(await page.content()).not.toContain('Board salaries');
+    const signIn = page.locator('sheetcast-view .message a');
+    expect(await signIn.textContent()).toBe('Sign in with Google');
+    expect(await signIn.getAttribute('href')).toBe(`${relay.url}/auth/google/start?return=${encodeURIComponent(`/view/${secret.shareId}`)}`);
   });
 });
 

@@ -159,15 +159,17 @@ describe('the view protocol client', () => {
   });
 
   const finalCloses = [
-    [CloseCode.SignInNeeded, 'sign in with a Google account'],
-    [CloseCode.NotAllowed, 'not on the list of people'],
-    [CloseCode.UnknownShare, 'This sheet is not published'],
+    [CloseCode.SignInNeeded, 'sign in with a Google account', 'Sign in with Google'],
+    [CloseCode.NotAllowed, 'not on the list of people', 'Sign in with another account'],
+    [CloseCode.UnknownShare, 'This sheet is not published', null],
   ] as const;
-  for (const [code, words] of finalCloses) {
+  for (const [code, words, signIn] of finalCloses) {
     it(`explains a ${code} close in words and stops reconnecting`, async () => {
       const page = await openShare(`final-${code}`, (socket) => socket.close(code, 'no'));
       await expect.poll(() => messageText(page), SOON).toContain(words);
       expect(await statusText(page)).toBe('Not available');
+      const link = await page.locator('sheetcast-view .message a').textContent({ timeout: 1_000 }).catch(() => null);
+      expect(link).toBe(signIn);
       expect(connections.get(`final-${code}`)).toHaveLength(1);
     });
   }

@@ -20,6 +20,8 @@ export interface LiveState {
   message: string;
   /** Viewers of this share as last reported by the relay, or null before the first report. */
   viewers: number | null;
+  /** Why the relay refused the share (`stopped`): its close code, or null. */
+  closeCode: number | null;
 }
 
 export interface LiveListener {
@@ -84,7 +86,7 @@ export class LiveClient {
   private _seq: number | null = null;
   private _unpublished = false;
   private _running = false;
-  private _state: LiveState = { status: 'connecting', message: '', viewers: null };
+  private _state: LiveState = { status: 'connecting', message: '', viewers: null, closeCode: null };
 
   constructor(options: LiveClientOptions) {
     this._options = { baseDelayMs: 500, maxDelayMs: 15_000, ...options };
@@ -181,7 +183,7 @@ export class LiveClient {
     const message = closeMessage(code, this._unpublished);
     if (this._unpublished || FINAL_CLOSES.has(code)) {
       this._running = false;
-      this._setState({ status: 'stopped', message, viewers: null });
+      this._setState({ status: 'stopped', message, viewers: null, closeCode: code });
       return;
     }
     // A gap or "too slow" is the relay asking us to resume now; anything else backs off.

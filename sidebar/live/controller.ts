@@ -15,7 +15,7 @@ export interface LiveControllerOptions {
 
 export class LiveController implements ReactiveController {
   readonly model = new SheetModel();
-  state: LiveState = { status: 'connecting', message: '', viewers: null };
+  state: LiveState = { status: 'connecting', message: '', viewers: null, closeCode: null };
   private readonly _host: ReactiveControllerHost;
   private readonly _options: LiveControllerOptions;
   private _client: LiveClient | null = null;
@@ -51,7 +51,7 @@ export class LiveController implements ReactiveController {
     this._client = null;
     this.model.title = '';
     this.model.tabs = [];
-    this.state = { status: 'connecting', message: '', viewers: null };
+    this.state = { status: 'connecting', message: '', viewers: null, closeCode: null };
     if (share) {
       const cells = this._options.cells !== false;
       this._client = new LiveClient({

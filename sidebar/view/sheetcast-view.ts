@@ -4,6 +4,7 @@ import { property, state } from 'lit/decorators.js';
 import { guard } from 'lit/directives/guard.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import { columnLetters } from '../../protocol/a1.ts';
+import { CloseCode } from '../../protocol/wire.ts';
 import { LiveController } from '../live/controller.ts';
 import type { LiveStatus } from '../live/client.ts';
 import type { SheetTab } from '../live/sheet.ts';
@@ -77,7 +78,7 @@ export class SheetcastView extends LitElement {
   });
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('share') || changed.has('relay')) this._live.follow(this.relay || defaultRelay || location.origin, this.share);
+    if (changed.has('share') || changed.has('relay')) this._live.follow(this._relayBase(), this.share);
   }
 
   protected override render(): TemplateResult {
@@ -93,10 +94,26 @@ export class SheetcastView extends LitElement {
           ${state.viewers === null ? nothing : html`<span class="viewers">${state.viewers} ${state.viewers === 1 ? 'viewer' : 'viewers'}</span>`}
         </div>
       </header>
-      ${state.message ? html`<p class="message ${state.status}" role="alert">${state.message}</p>` : nothing}
+      ${state.message ? html`<p class="message ${state.status}" role="alert">${state.message}${this._signInLink(state.closeCode)}</p>` : nothing}
       ${tabs.length > 1 ? this._tabList(tabs, tab) : nothing}
       ${tab ? this._grid(tab, tabs.length > 1) : html`<p class="empty">${state.status === 'stopped' ? 'Nothing to show.' : 'Waiting for the sheet…'}</p>`}
     </section>`;
+  }
+
+  private _relayBase(): string {
+    return this.relay || defaultRelay || location.origin;
+  }
+
+  /** A private share asks for sign-in on the relay, which brings the viewer back to its view page. */
+  private _signInLink(closeCode: number | null): TemplateResult | typeof nothing {
+    if (closeCode !== CloseCode.SignInNeeded && closeCode !== CloseCode.NotAllowed) return nothing;
+    const relay = new URL(this._relayBase());
+    const base = relay.pathname.endsWith('/') ? relay.pathname : `${relay.pathname}/`;
+    const start = new URL(`${base}auth/google/start`, relay);
+    start.searchParams.set('return', `${base}view/${encodeURIComponent(this.share)}`);
+    return html` <a class="sign-in" href=${start.href} target=${this.fullPage ? '_self' : '_blank'} rel="noopener"
+      >${closeCode === CloseCode.NotAllowed ? 'Sign in with another account' : 'Sign in with Google'}</a
+    >`;
   }
 
   private _tabList(tabs: SheetTab[], current: SheetTab | undefined): TemplateResult {

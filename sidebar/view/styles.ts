@@ -109,6 +109,11 @@ export const viewStyles = css`
   .message.stopped {
     color: var(--sheetcast-error);
   }
+  .message a {
+    color: var(--sheetcast-accent);
+    font-weight: 600;
+    white-space: nowrap;
+  }
   [role='tablist'] {
     display: flex;
     gap: 2px;
