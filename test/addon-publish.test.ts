@@ -149,6 +149,20 @@ describe('publishing', () => {
   });
 });
 
+describe('other editors', () => {
+  it("see the publication in their sidebar but cannot change or stop someone else's", () => {
+    const sheet = world.spreadsheet();
+    const mine = sheet.run(PUBLISHER, 'publish', { title: 'Mine', ranges: RANGES, access: 'link', allow: [] });
+    const theirs = sheet.run(EDITOR, 'getState');
+    expect(theirs.shareId).toBe(mine.shareId);
+    expect(theirs.user).toBe(EDITOR);
+    expect(() => sheet.run(EDITOR, 'publish', { title: 'Taken', ranges: RANGES, access: 'link', allow: [] })).toThrow(/HTTP 403/);
+    expect(() => sheet.run(EDITOR, 'unpublish')).toThrow(/could not be told to stop/);
+    expect(sheet.run(PUBLISHER, 'getState').title).toBe('Mine');
+    expect(ourTriggers(sheet)).toHaveLength(3);
+  });
+});
+
 describe('stopping', () => {
   it('removes the triggers, tells the relay, and viewers are closed', async () => {
     const sheet = world.spreadsheet();
