@@ -60,15 +60,19 @@ export function syncChange(ss: Spreadsheet, state: Published, changeType: string
 export function syncCheck(ss: Spreadsheet, state: Published): void {
   followAnchors(ss, state);
   if (!catchUp(ss, state)) return;
+  const at = Date.now();
   const values = readRanges(ss, state.doc.ranges);
-  if (valuesHash(values) !== state.checkHash) sendSnapshot(state, values);
+  if (valuesHash(values) !== state.checkHash) sendSnapshot(state, values, at);
 }
 
 /** Sends what earlier runs left, in order. False when the relay did not answer. */
 export function catchUp(ss: Spreadsheet, state: Published): boolean {
   if (!flushOutbox(state)) return false;
   if (state.rangesChanged && !updateRanges(state)) return false;
-  if (state.resync && sendSnapshot(state, readRanges(ss, state.doc.ranges)) === 'retry') return false;
+  if (state.resync) {
+    const at = Date.now(); // taken before reading: the values are at least this new
+    if (sendSnapshot(state, readRanges(ss, state.doc.ranges), at) === 'retry') return false;
+  }
   return true;
 }
 
@@ -104,8 +108,7 @@ function deliver(state: Published, entry: OutboxEntry): Outcome {
  * Values too large for one request go out as edits batches instead (the relay drops the
  * unchanged cells, so the result is the same).
  */
-function sendSnapshot(state: Published, values: RangeValues[]): Outcome {
-  const at = Date.now();
+function sendSnapshot(state: Published, values: RangeValues[], at: number): Outcome {
   const groups = splitEdits(values);
   const fits = groups.length === 1 && groups[0]!.length === values.length;
   const entries = fits
@@ -193,7 +196,7 @@ function buildBatches(ss: Spreadsheet, state: Published, edited: { sheet: string
     everything.push({ sheet, range: doc.ranges[block.range]!.range, values });
   }
   state.cursor = plan.next;
-  // When this run read every published value, their fingerprint is what the relay will hold.
-  if (plan.whole && covered.every(Boolean)) state.checkHash = valuesHash(everything);
+  // When this run compared every published value, their fingerprint is what the relay will hold.
+  if (plan.whole && covered.every(Boolean) && state.baselines.every(Boolean)) state.checkHash = valuesHash(everything);
   return splitEdits(edits).map((group) => editsEntry(doc.docId, group, at, newBatchId(at)));
 }
