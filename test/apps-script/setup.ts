@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildAddon } from '../../scripts/build-addon.ts';
+import { buildSidebar } from '../../scripts/build-sidebar.ts';
 import { startRelay, type Relay } from '../helpers/index.ts';
 import { startThreadedGoogle, type ThreadedGoogle } from './google.ts';
 import { AppsScriptHarness } from './harness.ts';
@@ -25,7 +26,9 @@ export interface AddonWorld {
   close(): Promise<void>;
 }
 
-export async function startAddonWorld(): Promise<AddonWorld> {
+/** `sidebar`: bundle the Lit sidebar first, so the built Sidebar.html inlines it. */
+export async function startAddonWorld(options: { sidebar?: boolean } = {}): Promise<AddonWorld> {
+  if (options.sidebar) await buildSidebar();
   const google = await startThreadedGoogle();
   const relay = await startRelay({ env: { SHEETCAST_GOOGLE_BASE: google.url, GOOGLE_CLIENT_IDS: ADDON_CLIENT_ID } });
   const dir = mkdtempSync(join(tmpdir(), 'sheetcast-addon-'));
