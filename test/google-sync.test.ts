@@ -3,10 +3,12 @@
 // change that fires no Apps Script trigger (an API write) still reaches every viewer.
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { OAuth2Client } from 'google-auth-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PublishResponse } from '../protocol/wire.ts';
+import { deriveKeys, unseal } from '../relay/google/crypto.ts';
 import { api, connectViewer, eventually, publishDoc, quietPeriod, snapshotOf } from './helpers/index.ts';
-import { addonIdToken, CookieJar, oauthFlow, ownerIdOf, startGoogleRelay, type GoogleRelay } from './helpers/google.ts';
+import { addonIdToken, CLIENT_SECRET, CookieJar, oauthFlow, ownerIdOf, startGoogleRelay, WEB_CLIENT, type GoogleRelay } from './helpers/google.ts';
 
 const ALICE = 'alice@example.com';
 /** Reads wait this long for more notifications before going to the Sheets API. */
@@ -241,6 +243,32 @@ describe('publishing from the web alone', () => {
     expect(html).toContain('/auth/google/start?purpose=connect&amp;return=/publish');
   });
 });
+
+describe('disconnecting Google', () => {
+  it('stops sync on every doc of the publisher and revokes the grant at Google', async () => {
+    const doc = await connectedDoc('sync-disconnect');
+    const { jar } = await oauthFlow(env.relay, { purpose: 'connect', loginHint: ALICE });
+    const refreshToken = unseal(deriveKeys(env.secretKey).tokens, grantColumn(ownerIdOf(ALICE), 'sealed_refresh_token')!, `refresh:${ownerIdOf(ALICE)}`);
+    const out = await jar.fetch(`${env.relay.url}/auth/google/disconnect`, { method: 'POST', headers: { origin: env.relay.url } });
+    expect(out.status).toBe(204);
+    expect(env.google.channels().some((c) => c.fileId === 'sync-disconnect')).toBe(false);
+    expect((await syncState(doc)).body.status).toBe('off');
+    expect(grantColumn(ownerIdOf(ALICE), 'email')).toBeUndefined();
+    expect(await (await jar.fetch(`${env.relay.url}/auth/google/session`)).json()).toEqual({ email: ALICE, connected: false });
+    const client = new OAuth2Client({ clientId: WEB_CLIENT, clientSecret: CLIENT_SECRET, endpoints: env.google.endpoints });
+    client.setCredentials({ refresh_token: refreshToken });
+    await expect(client.getAccessToken()).rejects.toThrow(/invalid_grant/);
+  });
+});
+
+function grantColumn(ownerId: string, column: string): string | undefined {
+  const db = new DatabaseSync(join(env.relay.dataDir, 'sheetcast.db'), { readOnly: true });
+  try {
+    return (db.prepare(`SELECT ${column} AS value FROM google_grants WHERE owner_id = ?`).get(ownerId) as { value: string } | undefined)?.value;
+  } finally {
+    db.close();
+  }
+}
 
 // Last: revoking affects every grant the emulator holds.
 describe('a revoked grant', () => {

@@ -54,11 +54,15 @@ export class Grants {
     const grant = await this.#store.getGoogleGrant(ownerId);
     if (!grant) throw new GrantUnusable('no Google account is connected for this doc\'s publisher');
     const client = this.#clients.oauth();
-    client.setCredentials({
-      refresh_token: unseal(this.#key, grant.sealedRefreshToken, `refresh:${ownerId}`),
-      ...(grant.sealedAccessToken ? { access_token: unseal(this.#key, grant.sealedAccessToken, `access:${ownerId}`) } : {}),
-      ...(grant.accessExpiresAt ? { expiry_date: grant.accessExpiresAt } : {}),
-    });
+    try {
+      client.setCredentials({
+        refresh_token: unseal(this.#key, grant.sealedRefreshToken, `refresh:${ownerId}`),
+        ...(grant.sealedAccessToken ? { access_token: unseal(this.#key, grant.sealedAccessToken, `access:${ownerId}`) } : {}),
+        ...(grant.accessExpiresAt ? { expiry_date: grant.accessExpiresAt } : {}),
+      });
+    } catch {
+      throw new GrantUnusable('the stored Google grant cannot be decrypted (was SHEETCAST_SECRET_KEY changed?): connect again');
+    }
     // A lost write only costs one more refresh later.
     client.on('tokens', (tokens: Credentials) => void this.#refreshed(grant, tokens).catch(() => undefined));
     return client;
@@ -84,9 +88,15 @@ export class Grants {
     });
   }
 
+  /** The stored refresh token, or null when there is none that opens with this key. */
   async #refreshTokenOf(ownerId: string): Promise<string | null> {
     const grant = await this.#store.getGoogleGrant(ownerId);
-    return grant ? unseal(this.#key, grant.sealedRefreshToken, `refresh:${ownerId}`) : null;
+    if (!grant) return null;
+    try {
+      return unseal(this.#key, grant.sealedRefreshToken, `refresh:${ownerId}`);
+    } catch {
+      return null;
+    }
   }
 }
 

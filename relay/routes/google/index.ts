@@ -170,6 +170,18 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     return reply.code(204).send();
   });
 
+  /** The publisher takes Sheetcast's access back: sync stops on every doc, the grant is revoked at Google. */
+  app.post('/auth/google/disconnect', { schema: { response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
+    const google = requireGoogle(app.google);
+    sameOrigin(request);
+    const session = sessions.read(request);
+    if (!session) throw unauthorized('sign in with Google first');
+    const ownerId = `google:${session.sub}`;
+    for (const sync of await store.docSyncsOf(ownerId)) await google.sync.disconnect(sync.docId);
+    await google.grants.disconnect(ownerId);
+    return reply.code(204).send(null);
+  });
+
   function readFlow(request: FastifyRequest): FlowState | null {
     const value = sessions.readSigned(request, STATE_COOKIE);
     if (!value) return null;
