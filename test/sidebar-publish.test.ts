@@ -214,6 +214,8 @@ describe('the sidebar', () => {
     await sidebar.getByRole('button', { name: 'Stop and remove the page' }).click();
     await eventually(async () => expect(await pill(page)).toBe('Not published'));
     await eventually(async () => expect(await viewer.locator('sheetcast-view .message').textContent()).toBe('The publisher stopped sharing this sheet.'));
+    expect(await viewer.locator('sheetcast-view td').count()).toBe(0);
+    expect(await viewer.title()).toBe('Sheetcast');
     expect((await fetch(addon.state.viewUrl ?? `${relay.url}/view/${addon.doc!.shareId}`)).status).toBe(404);
   });
 });

@@ -174,7 +174,7 @@ describe('the view protocol client', () => {
     });
   }
 
-  it('says the publisher stopped sharing when the relay sends "closed" before 4404', async () => {
+  it('says the publisher stopped sharing when the relay sends "closed" before 4404, and clears the cells', async () => {
     const page = await openShare('unpublished', (socket) => {
       send(socket, SNAPSHOT);
       send(socket, { type: 'closed', reason: 'unpublished' });
@@ -182,6 +182,7 @@ describe('the view protocol client', () => {
     });
     await expect.poll(() => messageText(page), SOON).toBe('The publisher stopped sharing this sheet.');
     expect(await statusText(page)).toBe('Not available');
+    expect(await page.locator('sheetcast-view td').count()).toBe(0);
   });
 });
 

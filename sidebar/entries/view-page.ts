@@ -6,5 +6,5 @@ defineSheetcastView();
 
 // The tab's title follows the sheet's (the publisher may rename it while people watch).
 document.addEventListener('sheetcast-update', (event) => {
-  if (event.detail.title) document.title = `${event.detail.title} · Sheetcast`;
+  document.title = event.detail.title ? `${event.detail.title} · Sheetcast` : 'Sheetcast';
 });

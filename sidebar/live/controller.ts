@@ -67,6 +67,12 @@ export class LiveController implements ReactiveController {
           },
           state: (state: LiveState) => {
             this.state = state;
+            if (state.status === 'stopped' && this.model.tabs.length > 0) {
+              // Unpublished, or this viewer is no longer let in: the cells leave the screen too.
+              this.model.title = '';
+              this.model.tabs = [];
+              this._changed(0);
+            }
             this._host.requestUpdate();
           },
         },
