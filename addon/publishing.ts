@@ -57,21 +57,19 @@ export function publish(options: PublishOptions): SidebarState {
       else {
         // A fresh ingest key each time: publishing again heals a key rotated or lost elsewhere.
         const ingestKey = rotateKey(doc.docId);
-        if (JSON.stringify(doc.ranges) !== JSON.stringify(ranges)) {
-          loaded.state = { ...emptyState(loaded.state.status), doc: { ...doc, ...wanted, ranges, ingestKey }, resync: true };
-        } else {
-          loaded.state.doc = { ...doc, ...wanted, ranges, ingestKey };
-          loaded.state.resync = true; // and a fresh snapshot, whatever happened since the last one
-        }
+        // New ranges start from nothing (new epoch); either way a fresh snapshot follows.
+        const moved = JSON.stringify(doc.ranges) !== JSON.stringify(ranges);
+        const base = moved ? emptyState(loaded.state.status) : loaded.state;
+        loaded.state = { ...base, doc: { ...doc, ...wanted, ranges, ingestKey }, resync: true };
       }
     }
     if (!doc) {
       const body = JSON.stringify({ spreadsheetId: ss.getId(), ...wanted, ranges });
       const answer = callRelay('post', '/v1/docs', identityToken(), body);
       if (answer.outcome !== 'sent') throw new Error(`Could not publish: ${answer.problem}`);
-      const created = answer.body as PublishResponse;
+      const { docId, shareId, ingestKey, viewUrl, embedUrl } = answer.body as PublishResponse;
       loaded.state = { ...emptyState(loaded.state.status), resync: true };
-      loaded.state.doc = { ...created, ...wanted, ranges };
+      loaded.state.doc = { docId, shareId, ingestKey, viewUrl, embedUrl, ...wanted, ranges };
     }
     setAnchors(ss, ranges);
     ensureTriggers(ss);
