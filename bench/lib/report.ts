@@ -107,15 +107,15 @@ export function render(results: Results): string {
     out.push('', `Many small docs: ${d.docs} docs × ${d.viewersPerDoc} viewers, ${d.rate} edits/s spread across them`);
     out.push(
       table(
-        ['edits', 'lost', 'frames', 'delivery p50', 'p99', 'last viewer p50', 'p99', 'relay CPU µs/frame', 'relay ELU', 'harness ELU'],
-        [[d.edits, d.lost, d.deliveries, d.delivery.p50, d.delivery.p99, d.last.p50, d.last.p99, d.cpuMicrosPerFrame, pct(d.utilization), pct(d.harnessUtilization)]],
+        ['edits', 'superseded', 'lost', 'frames', 'delivery p50', 'p99', 'last viewer p50', 'p99', 'relay CPU µs/frame', 'relay ELU', 'harness ELU'],
+        [[d.edits, d.superseded, d.lost, d.deliveries, d.delivery.p50, d.delivery.p99, d.last.p50, d.last.p99, d.cpuMicrosPerFrame, pct(d.utilization), pct(d.harnessUtilization)]],
       ),
     );
   }
   if (results.latency) {
     const l = results.latency;
     out.push('', `Ingest to viewer: ${l[0]?.viewers} viewers, ${l[0]?.rate} edits/s (ms)`);
-    out.push(table(['server', 'edits', 'lost', 'last viewer p50', 'p99', 'max', 'every delivery p50', 'p99', 'server ELU', 'harness ELU'], l.map((r) => [r.server, r.edits, r.lost, r.last.p50, r.last.p99, r.last.max, r.delivery.p50, r.delivery.p99, pct(r.utilization), pct(r.harnessUtilization)])));
+    out.push(table(['server', 'edits', 'superseded', 'lost', 'last viewer p50', 'p99', 'max', 'every delivery p50', 'p99', 'server ELU', 'harness ELU'], l.map((r) => [r.server, r.edits, r.superseded, r.lost, r.last.p50, r.last.p99, r.last.max, r.delivery.p50, r.delivery.p99, pct(r.utilization), pct(r.harnessUtilization)])));
   }
   if (results.ingest) {
     const i = results.ingest;

@@ -17,6 +17,8 @@ export interface LatencyRow {
   viewers: number;
   rate: number;
   edits: number;
+  /** Edits that lost a last-writer-wins race to a concurrent edit of the same cell: nothing to send. */
+  superseded: number;
   lost: number;
   /** ms from posting an edit to the last viewer's receipt. */
   last: Summary;
@@ -41,7 +43,7 @@ export async function latency(options: LatencyOptions, log: (line: string) => vo
       await new Promise((resolve) => setTimeout(resolve, options.settleMs));
       log(`ingest to viewer: ${target.name}: ${options.rate} edits/s for ${options.durationMs / 1000} s to ${options.viewers} viewers`);
       const before = await target.stats();
-      const result = await harness.call<{ edits: number; lost: number; deliveries: number[]; lastMs: number[]; harnessUtilization: number }>('steady', {
+      const result = await harness.call<{ edits: number; superseded: number; lost: number; deliveries: number[]; lastMs: number[]; harnessUtilization: number }>('steady', {
         url: target.url,
         docs: [{ docId: doc.docId, token: doc.token, viewers: options.viewers }],
         rate: options.rate,
@@ -54,6 +56,7 @@ export async function latency(options: LatencyOptions, log: (line: string) => vo
         viewers: options.viewers,
         rate: options.rate,
         edits: result.edits,
+        superseded: result.superseded,
         lost: result.lost,
         last: summarize(result.lastMs),
         delivery: summarize(result.deliveries),

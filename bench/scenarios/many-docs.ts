@@ -19,6 +19,8 @@ export interface ManyDocsResult {
   viewersPerDoc: number;
   rate: number;
   edits: number;
+  /** Edits that lost a last-writer-wins race to a concurrent edit of the same cell: nothing to send. */
+  superseded: number;
   lost: number;
   deliveries: number;
   /** ms from posting an edit to each viewer's receipt. */
@@ -44,7 +46,7 @@ export async function manyDocs(options: ManyDocsOptions, log: (line: string) => 
     const before = await relay.stats();
     // Shuffled once, so consecutive edits land on unrelated docs.
     const targets = docs.map((d) => ({ docId: d.docId, token: d.ingestKey, viewers: options.viewersPerDoc })).sort(() => Math.random() - 0.5);
-    const result = await harness.call<{ edits: number; lost: number; deliveries: number[]; lastMs: number[]; harnessUtilization: number }>('steady', {
+    const result = await harness.call<{ edits: number; superseded: number; lost: number; deliveries: number[]; lastMs: number[]; harnessUtilization: number }>('steady', {
       url: relay.url,
       docs: targets,
       rate: options.rate,
@@ -58,6 +60,7 @@ export async function manyDocs(options: ManyDocsOptions, log: (line: string) => 
       viewersPerDoc: options.viewersPerDoc,
       rate: options.rate,
       edits: result.edits,
+      superseded: result.superseded,
       lost: result.lost,
       deliveries: result.deliveries.length,
       delivery: summarize(result.deliveries),

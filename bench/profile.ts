@@ -1,0 +1,62 @@
+// `node bench/profile.ts <file.cpuprofile> [--top N]`: where a `--cpu-prof` profile of the relay
+// spent its time, by function (self time) and by package, as text. `npm run bench -- --profile`
+// writes the profiles; open them in Chrome DevTools or speedscope for the flame graph.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+
+interface Profile {
+  nodes: ProfileNode[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+const { values, positionals } = parseArgs({ options: { top: { type: 'string', default: '25' } }, allowPositionals: true });
+if (positionals.length !== 1) {
+  process.stderr.write('usage: node bench/profile.ts <file.cpuprofile> [--top N]\n');
+  process.exit(64);
+}
+const profile = JSON.parse(readFileSync(positionals[0]!, 'utf8')) as Profile;
+const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+
+/** Microseconds of self time per profile node. */
+const self = new Map<number, number>();
+profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+const total = [...self.values()].reduce((a, b) => a + b, 0);
+
+function where(url: string): string {
+  if (!url) return '(native)';
+  if (url.startsWith('node:')) return url;
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (pkg) return pkg[1]!;
+  const own = /\/(relay|protocol|bench)\/(.*)$/.exec(url);
+  return own ? `${own[1]}/${own[2]}` : url;
+}
+
+const functions = new Map<string, number>();
+const packages = new Map<string, number>();
+for (const [id, micros] of self) {
+  const { callFrame } = byId.get(id)!;
+  const name = `${callFrame.functionName || '(anonymous)'}  ${where(callFrame.url)}${callFrame.url ? `:${callFrame.lineNumber + 1}` : ''}`;
+  functions.set(name, (functions.get(name) ?? 0) + micros);
+  const group = callFrame.url ? where(callFrame.url).replace(/^(relay|protocol|bench)\/.*/, '$1') : callFrame.functionName;
+  packages.set(group, (packages.get(group) ?? 0) + micros);
+}
+
+const top = Number(values.top);
+const print = (title: string, entries: Map<string, number>) => {
+  process.stdout.write(`\n${title}\n`);
+  for (const [name, micros] of [...entries].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+    process.stdout.write(`${((micros / total) * 100).toFixed(1).padStart(5)}%  ${(micros / 1000).toFixed(1).padStart(8)} ms  ${name}\n`);
+  }
+};
+process.stdout.write(`${positionals[0]}: ${(total / 1e6).toFixed(2)} s sampled\n`);
+print('Self time by function', functions);
+print('Self time by package (native and idle by name)', packages);
