@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { buildSidebar } from '../scripts/build-sidebar.ts';
-import { cellClass, cellText, launchChromium, openPage, serveSite } from './helpers/browser.ts';
+import { cellClass, cellText, launchChromium, openPage, screenshot, serveSite } from './helpers/browser.ts';
 import type { StaticSite } from './helpers/browser.ts';
 import { cell, eventually, postEdits, publishDoc, putSnapshot, startRelay } from './helpers/index.ts';
 import type { Relay } from './helpers/index.ts';
@@ -72,6 +72,7 @@ describe('the embed script', () => {
     expect(await page.locator('#queue .title').textContent()).toBe('Queue');
     expect(await page.locator('#stock .title').textContent()).toBe('Stock');
     expect(page.errors).toEqual([]);
+    await screenshot(page, 'view-embed');
   });
 
   it('talks to the relay named by the relay attribute when the script came from elsewhere', async () => {

@@ -1,4 +1,4 @@
-// A relay killed and restarted under an open view: the page converges without a reload.
+// A relay killed and restarted, or the network lost, under an open view: the page converges without a reload.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { buildSidebar } from '../scripts/build-sidebar.ts';
@@ -20,7 +20,7 @@ afterAll(async () => {
   await relay?.stop();
 });
 
-describe('the view across a relay restart', () => {
+describe('the view across a relay restart or a lost network', () => {
   it('shows the right final values after the relay is killed and restarted, without a reload', async () => {
     const doc = await publishDoc(relay, { title: 'Tally', ranges: [{ sheet: 'Sheet1', range: 'A1:B3' }] });
     await putSnapshot(relay, doc, [{ sheet: 'Sheet1', range: 'A1:B3', values: [['North', '0'], ['South', '0'], ['East', '0']] }]);
@@ -52,4 +52,20 @@ describe('the view across a relay restart', () => {
     expect(await page.locator('sheetcast-view [role=status]').textContent()).toBe('Live');
     expect(await page.evaluate('window.sameDocument')).toBe(true);
   }, 60_000);
+
+  it('says it is offline while the network is gone, and catches up as soon as it is back', async () => {
+    const doc = await publishDoc(relay, { title: 'Queue', ranges: [{ sheet: 'Sheet1', range: 'A1' }] });
+    await putSnapshot(relay, doc, [{ sheet: 'Sheet1', range: 'A1', values: [['Ticket 1']] }]);
+    const page = await openPage(browser);
+    await page.goto(`${relay.url}/view/${doc.shareId}`);
+    await eventually(async () => expect(await cellText(page, 'A1')).toBe('Ticket 1'));
+
+    await page.context().setOffline(true);
+    await eventually(async () => expect(await page.locator('sheetcast-view [role=status]').textContent()).toBe('Offline'));
+    expect(await page.locator('sheetcast-view .message').textContent()).toContain('You are offline');
+    await postEdits(relay, doc, [cell('A1', 'Ticket 2')]);
+    await page.context().setOffline(false);
+    await eventually(async () => expect(await cellText(page, 'A1')).toBe('Ticket 2'));
+    expect(await page.locator('sheetcast-view [role=status]').textContent()).toBe('Live');
+  });
 });
