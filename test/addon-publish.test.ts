@@ -99,6 +99,14 @@ describe('publishing', () => {
     for (const trigger of sheet.triggers()) expect(trigger.user).toBe(PUBLISHER);
   });
 
+  it('still holds one hourly trigger if Apps Script does not list it with the spreadsheet', () => {
+    const sheet = world.spreadsheet();
+    sheet.scriptApp.listsClockTriggers = false;
+    sheet.run(PUBLISHER, 'publish', { title: 'T', ranges: RANGES, access: 'link', allow: [] });
+    sheet.run(PUBLISHER, 'publish', { title: 'T', ranges: RANGES, access: 'link', allow: [] });
+    expect(ourTriggers(sheet)).toEqual(['hourlyCheck:CLOCK/1h', 'onSheetChange:ON_CHANGE', 'onSheetEdit:ON_EDIT']);
+  });
+
   it('keeps the link when published again with other ranges, and sends their snapshot', async () => {
     const sheet = world.spreadsheet();
     sheet.edit(PUBLISHER, 'Sheet1', 'D4', 'new');

@@ -20,10 +20,22 @@ function has(triggers: GoogleAppsScript.Script.Trigger[], handler: string, type:
 
 export function ensureTriggers(ss: Spreadsheet): void {
   const existing = ours(ss);
-  if (!has(existing, Handler.edit, ScriptApp.EventType.ON_EDIT)) ScriptApp.newTrigger(Handler.edit).forSpreadsheet(ss).onEdit().create();
-  if (!has(existing, Handler.change, ScriptApp.EventType.ON_CHANGE)) ScriptApp.newTrigger(Handler.change).forSpreadsheet(ss).onChange().create();
+  if (!has(existing, Handler.edit, ScriptApp.EventType.ON_EDIT)) createOnce(() => ScriptApp.newTrigger(Handler.edit).forSpreadsheet(ss).onEdit().create());
+  if (!has(existing, Handler.change, ScriptApp.EventType.ON_CHANGE)) createOnce(() => ScriptApp.newTrigger(Handler.change).forSpreadsheet(ss).onChange().create());
   // Add-ons may not run time-driven triggers more often than hourly.
-  if (!has(existing, Handler.check, ScriptApp.EventType.CLOCK)) ScriptApp.newTrigger(Handler.check).timeBased().everyHours(1).create();
+  if (!has(existing, Handler.check, ScriptApp.EventType.CLOCK)) createOnce(() => ScriptApp.newTrigger(Handler.check).timeBased().everyHours(1).create());
+}
+
+/**
+ * Apps Script refuses a second trigger of a type for this user and document ("too many …
+ * triggers"): then one is there already, even if the listing did not show it.
+ */
+function createOnce(create: () => GoogleAppsScript.Script.Trigger): void {
+  try {
+    create();
+  } catch (error) {
+    if (!/too many/i.test(error instanceof Error ? error.message : String(error))) throw error;
+  }
 }
 
 export function removeTriggers(ss: Spreadsheet): void {

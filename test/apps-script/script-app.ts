@@ -58,6 +58,8 @@ export class FakeScriptApp implements Pick<GoogleAppsScript.Script.ScriptApp, 'g
   readonly AuthMode = { NONE: 'NONE', CUSTOM_FUNCTION: 'CUSTOM_FUNCTION', LIMITED: 'LIMITED', FULL: 'FULL' };
   readonly EventType = { CLOCK: 'CLOCK', ON_OPEN: 'ON_OPEN', ON_EDIT: 'ON_EDIT', ON_FORM_SUBMIT: 'ON_FORM_SUBMIT', ON_CHANGE: 'ON_CHANGE', ON_EVENT_UPDATED: 'ON_EVENT_UPDATED' };
   readonly TriggerSource = { SPREADSHEETS: 'SPREADSHEETS', CLOCK: 'CLOCK', FORMS: 'FORMS', DOCUMENTS: 'DOCUMENTS', CALENDAR: 'CALENDAR' };
+  /** Whether getUserTriggers(spreadsheet) lists the add-on's time-driven triggers of that document. */
+  listsClockTriggers = true;
   private _nextId = 1;
 
   private readonly _runtime: Runtime;
@@ -77,7 +79,7 @@ export class FakeScriptApp implements Pick<GoogleAppsScript.Script.ScriptApp, 'g
   getUserTriggers(document: unknown): Trigger[] {
     this._runtime.require('ScriptApp.getUserTriggers', Scope.scriptApp);
     const id = (document as FakeSpreadsheet).getId();
-    return this.triggers.filter((t) => t.user === this._user() && t.documentId === id) as unknown as Trigger[];
+    return this.triggers.filter((t) => t.user === this._user() && t.documentId === id && (this.listsClockTriggers || t.event !== 'CLOCK')) as unknown as Trigger[];
   }
   getProjectTriggers(): Trigger[] {
     this._runtime.require('ScriptApp.getProjectTriggers', Scope.scriptApp);
