@@ -7,21 +7,17 @@ import { emptyState, type PublishedDoc } from './logic/state.ts';
 import { currentError, sentToday } from './logic/status.ts';
 import { loadState, saveState, type Loaded } from './gas/properties.ts';
 import { callRelay, identityToken } from './gas/relay.ts';
-import { today } from './gas/time.ts';
+import { runningAs, today, withDocumentLock } from './gas/session.ts';
 import { activeSpreadsheet, removeAnchors, resolveRanges, selection, setAnchors } from './gas/sheets.ts';
 import { ensureTriggers, removeTriggers, triggersInstalled } from './gas/triggers.ts';
 import { catchUp } from './sync.ts';
 
 const LOCK_WAIT_MS = 30_000;
 
-function locked<T>(work: () => T): T {
-  const lock = LockService.getDocumentLock();
-  if (!lock.tryLock(LOCK_WAIT_MS)) throw new Error('Sheetcast is busy sending edits; try again in a moment.');
-  try {
-    return work();
-  } finally {
-    lock.releaseLock();
-  }
+function locked(work: () => void): void {
+  withDocumentLock(LOCK_WAIT_MS, work, () => {
+    throw new Error('Sheetcast is busy sending edits; try again in a moment.');
+  });
 }
 
 function published(loaded: Loaded): loaded is Loaded & { state: { doc: PublishedDoc } } {
@@ -125,7 +121,7 @@ export function getState(): SidebarState {
     sentToday: sentToday(state.status, today()),
     lastError: error ? error.message : null,
     relayUrl: RELAY_URL,
-    user: Session.getEffectiveUser().getEmail(),
+    user: runningAs(),
     embedSnippet: doc ? `<script src="${doc.embedUrl}" async></script>\n<sheetcast-view share="${doc.shareId}"></sheetcast-view>` : null,
     triggersInstalled: doc !== null && triggersInstalled(ss),
     pending: state.outbox.length,

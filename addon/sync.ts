@@ -14,7 +14,7 @@ import { splitEdits } from './logic/split.ts';
 import type { OutboxEntry, PublishedDoc, SyncState } from './logic/state.ts';
 import { noteError, noteSent } from './logic/status.ts';
 import { callRelay, identityToken } from './gas/relay.ts';
-import { today } from './gas/time.ts';
+import { today } from './gas/session.ts';
 import { readAnchors, readRanges, readValues, setAnchors } from './gas/sheets.ts';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;

@@ -7,6 +7,7 @@ import { noteError } from './logic/status.ts';
 import { emptyState, type PublishedDoc, type SyncState } from './logic/state.ts';
 import { loadState, saveState } from './gas/properties.ts';
 import { messageOf } from './gas/relay.ts';
+import { withDocumentLock } from './gas/session.ts';
 import { activeSpreadsheet, rectOf, removeAnchors } from './gas/sheets.ts';
 import { removeTriggers } from './gas/triggers.ts';
 import { addMenu, alert, openSidebar } from './gas/ui.ts';
@@ -16,32 +17,34 @@ import { syncChange, syncCheck, syncEdit } from './sync.ts';
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
 function run(work: (ss: Spreadsheet, state: SyncState & { doc: PublishedDoc }) => void): void {
-  const lock = LockService.getDocumentLock();
   // Busy for this long means another run is sending: its repair pass covers this one's cells.
-  if (!lock.tryLock(LOCK_WAIT_MS)) return;
-  try {
-    const loaded = loadState();
-    const state = loaded.state;
-    if (!state.doc) return;
-    const ss = activeSpreadsheet();
-    try {
-      work(ss, state as SyncState & { doc: PublishedDoc });
-    } catch (error) {
-      noteError(state.status, messageOf(error), Date.now());
-      console.error(error);
-    }
-    if (state.unknownToRelay) {
-      // Unpublished elsewhere: stop firing, and forget the doc (the error stays for the sidebar).
-      removeTriggers(ss);
-      removeAnchors(ss);
-      loaded.state = emptyState(state.status);
-    }
-    saveState(loaded);
-  } catch (error) {
-    console.error(error);
-  } finally {
-    lock.releaseLock();
-  }
+  withDocumentLock(
+    LOCK_WAIT_MS,
+    () => {
+      try {
+        const loaded = loadState();
+        const state = loaded.state;
+        if (!state.doc) return;
+        const ss = activeSpreadsheet();
+        try {
+          work(ss, state as SyncState & { doc: PublishedDoc });
+        } catch (error) {
+          noteError(state.status, messageOf(error), Date.now());
+          console.error(error);
+        }
+        if (state.unknownToRelay) {
+          // Unpublished elsewhere: stop firing, and forget the doc (the error stays for the sidebar).
+          removeTriggers(ss);
+          removeAnchors(ss);
+          loaded.state = emptyState(state.status);
+        }
+        saveState(loaded);
+      } catch (error) {
+        console.error(error);
+      }
+    },
+    () => undefined,
+  );
 }
 
 export function onInstall(e: GoogleAppsScript.Events.AddonOnInstall): void {
