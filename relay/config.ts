@@ -24,6 +24,9 @@ export interface Config {
     channelCheckMs: number;
     /** How long a viewer's sign-in lasts. */
     sessionTtlMs: number;
+    /** Browser API key and Cloud project number for the Google Picker on the publish page. */
+    pickerApiKey: string | undefined;
+    projectNumber: string | undefined;
   };
   demo: boolean;
   logLevel: string;
@@ -106,6 +109,12 @@ function secretKey(env: Env): Buffer | undefined {
   return key;
 }
 
+function projectNumber(env: Env): string | undefined {
+  const raw = text(env, 'GOOGLE_CLOUD_PROJECT_NUMBER');
+  if (raw !== undefined && !/^[0-9]{6,20}$/.test(raw)) throw new ConfigError('GOOGLE_CLOUD_PROJECT_NUMBER', `must be the project's number (digits), got "${raw}"`);
+  return raw;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 function logLevel(env: Env): string {
@@ -159,6 +168,8 @@ export function loadConfig(env: Env = process.env): Config {
       channelRenewMs,
       channelCheckMs: integer(env, 'SHEETCAST_DRIVE_CHANNEL_CHECK_MS', 300_000, 1_000, 3_600_000),
       sessionTtlMs: integer(env, 'SHEETCAST_SESSION_HOURS', 24, 1, 24 * 90) * 3_600_000,
+      pickerApiKey: text(env, 'GOOGLE_PICKER_API_KEY'),
+      projectNumber: projectNumber(env),
     },
     demo,
     logLevel: logLevel(env),

@@ -240,7 +240,7 @@ describe('publishing from the web alone', () => {
 
   it('sends a publisher who is not connected to the connect page first', async () => {
     const html = await (await new CookieJar().fetch(`${env.relay.url}/publish`)).text();
-    expect(html).toContain('/auth/google/start?purpose=connect&amp;return=/publish');
+    expect(html).toContain('/auth/google/start?purpose=connect&amp;return=%2Fpublish');
   });
 });
 

@@ -120,6 +120,13 @@ export function grantIsDead(error: unknown): boolean {
   return status === 401 || status === 403 || status === 404;
 }
 
+/** Google says the file is not there for this grant: under drive.file, it was never picked. */
+export function fileNotGranted(error: unknown): boolean {
+  const failure = error as GoogleFailure;
+  const status = failure?.response?.status ?? failure?.status;
+  return !(error instanceof HttpError) && (status === 403 || status === 404);
+}
+
 /** A short reason for the publisher, without any token in it. */
 export function describeFailure(error: unknown): string {
   if (error instanceof GrantUnusable) return error.message;

@@ -7,7 +7,7 @@ import { CodeChallengeMethod } from 'google-auth-library';
 import { Type } from 'typebox';
 import { HttpError, unauthorized } from '../../errors.ts';
 import { DRIVE_FILE_SCOPE, SIGN_IN_SCOPES } from '../../google/clients.ts';
-import { describeFailure } from '../../google/grants.ts';
+import { describeFailure, fileNotGranted } from '../../google/grants.ts';
 import { randomId } from '../../secrets.ts';
 import { DocParams, ErrorBody } from '../../schemas.ts';
 import type { DocRecord } from '../../store/store.ts';
@@ -142,6 +142,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         try {
           await google.sync.connect(doc);
         } catch (error) {
+          // drive.file covers only files picked with Sheetcast: the Picker page grants this one.
+          if (fileNotGranted(error) && config.google.pickerApiKey && config.google.projectNumber) {
+            return reply.code(303).header('cache-control', 'no-store').redirect(`/publish?doc=${encodeURIComponent(doc.docId)}`);
+          }
           return fail('connect', googleFailure(error).code, describeFailure(error));
         }
         result.docId = doc.docId;

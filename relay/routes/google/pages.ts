@@ -17,12 +17,20 @@ const STYLE = 'body{font:16px/1.5 system-ui,sans-serif;max-width:34rem;margin:12
 
 export const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 
-export function sendHtml(reply: FastifyReply, status: number, title: string, body: string, scripts: string[] = []): FastifyReply {
+/** The Google Picker's script, frames and injected styles; only the publish page loads it. */
+const PICKER_SOURCES = {
+  script: ' https://apis.google.com',
+  style: "'self' 'unsafe-inline'",
+  extra: ['frame-src https://docs.google.com', "img-src 'self' data: https:", "connect-src 'self' https://*.google.com https://*.googleapis.com"],
+};
+
+export function sendHtml(reply: FastifyReply, status: number, title: string, body: string, scripts: string[] = [], options: { picker?: boolean } = {}): FastifyReply {
+  const picker = options.picker === true;
   const csp = [
     "default-src 'none'",
-    `script-src ${scripts.length > 0 ? scripts.map(sha256).join(' ') : "'none'"}`,
-    `style-src ${sha256(STYLE)}`,
-    "connect-src 'self'",
+    `script-src ${scripts.length > 0 ? scripts.map(sha256).join(' ') : "'none'"}${picker ? PICKER_SOURCES.script : ''}`,
+    `style-src ${picker ? PICKER_SOURCES.style : sha256(STYLE)}`,
+    ...(picker ? PICKER_SOURCES.extra : ["connect-src 'self'"]),
     "form-action 'self'",
     "base-uri 'none'",
     "frame-ancestors 'none'",

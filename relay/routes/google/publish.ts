@@ -11,7 +11,7 @@ import { HttpError, badRequest, tooLarge, unauthorized } from '../../errors.ts';
 import { hashSecret, newDocId, newIngestKey, newShareId } from '../../secrets.ts';
 import { A1Pattern, DocParams, ErrorBody } from '../../schemas.ts';
 import { googleFailure, requireGoogle } from './failures.ts';
-import { escapeHtml, sendHtml } from './pages.ts';
+import { escapeHtml, scriptJson, sendHtml } from './pages.ts';
 
 const WebPublishBody = Type.Object(
   {
@@ -49,8 +49,10 @@ export function spreadsheetIdOf(text: string): string | null {
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 502: ErrorBody, 503: ErrorBody };
 
 const PAGE_SCRIPT = `
+const config = JSON.parse(document.getElementById('config').textContent);
 const form = document.getElementById('publish');
 const out = document.getElementById('out');
+const say = (text) => { out.textContent = text; };
 form?.addEventListener('submit', async (event) => {
   event.preventDefault();
   const data = new FormData(form);
@@ -62,16 +64,54 @@ form?.addEventListener('submit', async (event) => {
     allow,
   };
   if (data.get('title')) body.title = data.get('title');
-  out.textContent = 'Publishing…';
+  say('Publishing…');
   const response = await fetch('/v1/google/docs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const answer = await response.json();
-  if (!response.ok) { out.textContent = answer.error.message; return; }
-  out.textContent = '';
+  if (!response.ok) return say(answer.error.message);
   const link = document.createElement('a');
   link.href = answer.viewUrl;
   link.textContent = answer.viewUrl;
+  say('');
   out.append('Live at ', link);
-});`;
+});
+// The Google Picker grants Sheetcast (scope drive.file) the one spreadsheet picked, nothing else.
+async function pick() {
+  const grant = await fetch('/auth/google/picker');
+  const p = await grant.json();
+  if (!grant.ok) return say(p.error.message);
+  if (!window.gapi) {
+    await new Promise((resolve, reject) => {
+      const script = document.createElement('script');
+      script.src = 'https://apis.google.com/js/api.js';
+      script.onload = resolve;
+      script.onerror = () => reject(new Error('the Google Picker could not be loaded'));
+      document.head.append(script);
+    }).catch((error) => say(error.message));
+  }
+  await new Promise((resolve) => gapi.load('picker', resolve));
+  const view = new google.picker.DocsView(google.picker.ViewId.SPREADSHEETS);
+  new google.picker.PickerBuilder()
+    .addView(view)
+    .setOAuthToken(p.accessToken)
+    .setDeveloperKey(p.apiKey)
+    .setAppId(p.appId)
+    .setCallback(async (data) => {
+      if (data.action !== google.picker.Action.PICKED) return;
+      const id = data.docs[0].id;
+      if (!config.doc) {
+        form.elements.spreadsheet.value = id;
+        return;
+      }
+      if (id !== config.doc.spreadsheetId) return say('That is another spreadsheet: pick the one this doc publishes.');
+      say('Connecting…');
+      const response = await fetch('/v1/docs/' + config.doc.docId + '/sync', { method: 'POST' });
+      const answer = await response.json();
+      say(response.ok ? 'Connected: the doc now stays live from Google Sheets. You can close this window.' : answer.error.message);
+    })
+    .build()
+    .setVisible(true);
+}
+document.getElementById('pick')?.addEventListener('click', () => void pick());`;
 
 const plugin: FastifyPluginAsyncTypebox<{ sameOrigin(request: FastifyRequest): void }> = async (app, { sameOrigin }) => {
   const { config, store, sessions, bus } = app;
@@ -84,17 +124,37 @@ const plugin: FastifyPluginAsyncTypebox<{ sameOrigin(request: FastifyRequest): v
     return ranges.map((r) => ({ sheet: r.sheet, range: formatA1(parseA1(r.range)!) }));
   }
 
-  app.get('/publish', async (request, reply) => {
+  app.get('/publish', { schema: { querystring: Type.Object({ doc: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })) }) } }, async (request, reply) => {
     const session = sessions.read(request);
-    const connected = session && app.google ? await app.google.grants.has(`google:${session.sub}`) : false;
+    const ownerId = session ? `google:${session.sub}` : null;
+    const connected = ownerId && app.google ? await app.google.grants.has(ownerId) : false;
+    const docId = request.query.doc;
     if (!session || !connected) {
+      const back = docId ? `/publish?doc=${docId}` : '/publish';
       return sendHtml(
         reply,
         200,
         'Publish a sheet',
         '<main><h1>Publish a Google Sheet, live</h1>' +
           '<p>Connect your Google account: Sheetcast then reads only the spreadsheet you publish, and keeps its page live as the sheet changes.</p>' +
-          '<p><a href="/auth/google/start?purpose=connect&amp;return=/publish">Connect Google Sheets</a></p></main>',
+          `<p><a href="/auth/google/start?purpose=connect&amp;return=${escapeHtml(encodeURIComponent(back))}">Connect Google Sheets</a></p></main>`,
+      );
+    }
+    const picker = Boolean(config.google.pickerApiKey && config.google.projectNumber);
+    const pickButton = picker ? '<p><button type="button" id="pick">Pick from Google Drive</button></p>' : '';
+    // An add-on doc whose spreadsheet Sheetcast may not read yet: picking it grants that.
+    const doc = docId ? await store.getDoc(docId) : null;
+    if (doc && doc.ownerId === ownerId) {
+      return sendHtml(
+        reply,
+        200,
+        'Connect a sheet',
+        `<main><h1>Keep "${escapeHtml(doc.title)}" live from Google</h1><p>Signed in as ${escapeHtml(session.email)}.</p>` +
+          '<p>Pick this doc\'s spreadsheet once so that Sheetcast may read it when it changes.</p>' +
+          `${pickButton}<p id="out" role="status"></p></main>\n` +
+          `<script type="application/json" id="config">${scriptJson({ doc: { docId: doc.docId, spreadsheetId: doc.spreadsheetId } })}</script>`,
+        [PAGE_SCRIPT],
+        { picker },
       );
     }
     return sendHtml(
@@ -104,15 +164,39 @@ const plugin: FastifyPluginAsyncTypebox<{ sameOrigin(request: FastifyRequest): v
       `<main><h1>Publish a Google Sheet, live</h1><p>Signed in as ${escapeHtml(session.email)}.</p>
 <form id="publish">
 <p><label>Sheet URL<br><input name="spreadsheet" required size="50" placeholder="https://docs.google.com/spreadsheets/d/…"></label></p>
+${pickButton}
 <p><label>Tab<br><input name="sheet" required value="Sheet1"></label></p>
 <p><label>Range<br><input name="range" required pattern="[A-Za-z]{1,3}[0-9]+(:[A-Za-z]{1,3}[0-9]+)?" placeholder="A1:D20"></label></p>
 <p><label>Title (optional)<br><input name="title" maxlength="${Limits.titleChars}"></label></p>
 <p><label>Only these people (emails or @domain, optional)<br><input name="allow" size="50"></label></p>
 <p><button>Publish</button></p>
 </form>
-<p id="out" role="status"></p></main>`,
+<p id="out" role="status"></p></main>
+<script type="application/json" id="config">${scriptJson({ doc: null })}</script>`,
       [PAGE_SCRIPT],
+      { picker },
     );
+  });
+
+  /** What the Picker needs in the page: the publisher's own short-lived access token (drive.file), the key and the app id. */
+  app.get('/auth/google/picker', { schema: { response: { 200: Type.Object({ accessToken: Type.String(), apiKey: Type.String(), appId: Type.String() }), ...errors } } }, async (request, reply) => {
+    const google = requireGoogle(app.google);
+    // Only the relay's own page may ask: a cross-site read is refused before any token is made.
+    const site = request.headers['sec-fetch-site'];
+    if (site !== undefined && site !== 'same-origin') throw new HttpError(403, 'cross_origin', 'this request must come from the relay\'s own page');
+    const session = sessions.read(request);
+    if (!session) throw unauthorized('sign in with Google first');
+    const { pickerApiKey, projectNumber } = config.google;
+    if (!pickerApiKey || !projectNumber) throw new HttpError(409, 'picker_not_configured', 'this relay has no GOOGLE_PICKER_API_KEY and GOOGLE_CLOUD_PROJECT_NUMBER');
+    let accessToken;
+    try {
+      accessToken = (await (await google.grants.authorized(`google:${session.sub}`)).getAccessToken()).token;
+    } catch (error) {
+      throw googleFailure(error);
+    }
+    if (!accessToken) throw new HttpError(409, 'reconnect_needed', 'connect Google again');
+    reply.header('cache-control', 'no-store');
+    return { accessToken, apiKey: pickerApiKey, appId: projectNumber };
   });
 
   app.post('/v1/google/docs', { schema: { body: WebPublishBody, response: { 201: WebPublishReply, ...errors } } }, async (request, reply) => {
