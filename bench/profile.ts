@@ -18,9 +18,12 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const { values, positionals } = parseArgs({ options: { top: { type: 'string', default: '25' } }, allowPositionals: true });
+const { values, positionals } = parseArgs({
+  options: { top: { type: 'string', default: '25' }, callers: { type: 'string' } },
+  allowPositionals: true,
+});
 if (positionals.length !== 1) {
-  process.stderr.write('usage: node bench/profile.ts <file.cpuprofile> [--top N]\n');
+  process.stderr.write('usage: node bench/profile.ts <file.cpuprofile> [--top N] [--callers <function name>]\n');
   process.exit(64);
 }
 const profile = JSON.parse(readFileSync(positionals[0]!, 'utf8')) as Profile;
@@ -60,3 +63,21 @@ const print = (title: string, entries: Map<string, number>) => {
 process.stdout.write(`${positionals[0]}: ${(total / 1e6).toFixed(2)} s sampled\n`);
 print('Self time by function', functions);
 print('Self time by package (native and idle by name)', packages);
+
+// `--callers name`: the call stacks that lead to a function, by its self time.
+if (values.callers) {
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(child, n.id);
+  const stacks = new Map<string, number>();
+  for (const [id, micros] of self) {
+    if (byId.get(id)!.callFrame.functionName !== values.callers) continue;
+    const frames: string[] = [];
+    for (let at = parent.get(id); at !== undefined && frames.length < 8; at = parent.get(at)) {
+      const { functionName, url, lineNumber } = byId.get(at)!.callFrame;
+      frames.push(`${functionName || '(anonymous)'} ${where(url)}:${lineNumber + 1}`);
+    }
+    const key = frames.join(' < ');
+    stacks.set(key, (stacks.get(key) ?? 0) + micros);
+  }
+  print(`Callers of ${values.callers}`, stacks);
+}

@@ -150,6 +150,8 @@ export class SqliteStore implements Store {
   readonly #db: DatabaseSync;
   readonly #options: SqliteStoreOptions;
   readonly #sql: Record<string, StatementSync>;
+  /** Batches waiting for the next group commit, with their callers. */
+  readonly #queued: { docId: string; batch: Batch; resolve(outcome: BatchOutcome | null): void; reject(error: unknown): void }[] = [];
 
   constructor(path: string, options: SqliteStoreOptions) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -243,6 +245,8 @@ export class SqliteStore implements Store {
   }
 
   async updateDoc(docId: string, change: DocChange): Promise<DocRecord | null> {
+    // Edits that arrived first are applied first, under the ranges they were clipped to.
+    this.#commitQueued();
     return this.#transaction(() => {
       const doc = this.#doc(docId);
       if (!doc) return null;
@@ -281,6 +285,7 @@ export class SqliteStore implements Store {
   }
 
   async deleteDoc(docId: string): Promise<boolean> {
+    this.#commitQueued();
     return this.#transaction(() => {
       for (const table of ['cells', 'deltas', 'batches']) {
         this.#db.prepare(`DELETE FROM ${table} WHERE doc_id = ?`).run(docId);
@@ -289,35 +294,72 @@ export class SqliteStore implements Store {
     });
   }
 
-  async applyBatch(docId: string, batch: Batch): Promise<BatchOutcome | null> {
-    const sql = this.#sql;
-    return this.#transaction(() => {
-      const row = sql.docById!.get(docId) as DocRow | undefined;
-      if (!row) return null;
-      const prior = sql.batch!.get(docId, batch.batchId) as { result: string } | undefined;
-      if (prior) return { result: { ...JSON.parse(prior.result), duplicate: true }, delta: null };
-
-      const { keep, changed } = resolveWrites(batch.writes, batch.at, (w) =>
-        sql.cell!.get(docId, w.sheet, w.row, w.col) as { value: string; at: number } | undefined,
-      );
-      for (const w of keep) sql.upsertCell!.run(docId, w.sheet, w.row, w.col, w.value, batch.at);
-
-      let delta: Delta | null = null;
-      const seq = changed.length > 0 ? row.seq + 1 : row.seq;
-      if (changed.length > 0) {
-        delta = { docId, epoch: row.epoch, seq, changes: describeChanges(batch.areas, changed) };
-        sql.insertDelta!.run(docId, seq, JSON.stringify(delta.changes));
-        sql.pruneDeltas!.run(docId, seq - this.#options.historyLimit);
-      }
-      const n = row.batch_count + 1;
-      if (changed.length > 0) sql.advance!.run(seq, n, Date.now(), docId);
-      else sql.countBatch!.run(n, docId);
-
-      const result = { seq, applied: changed.length, dropped: batch.incoming - changed.length };
-      sql.insertBatch!.run(docId, batch.batchId, n, JSON.stringify(result));
-      sql.pruneBatches!.run(docId, n - this.#options.batchIdLimit);
-      return { result: { ...result, duplicate: false }, delta };
+  /**
+   * Group commit: the batches that arrive in one turn of the event loop are applied in one
+   * transaction, so one fsync makes them all durable; each caller is answered after it.
+   */
+  applyBatch(docId: string, batch: Batch): Promise<BatchOutcome | null> {
+    return new Promise((resolve, reject) => {
+      if (this.#queued.push({ docId, batch, resolve, reject }) === 1) setImmediate(() => this.#commitQueued());
     });
+  }
+
+  #commitQueued(): void {
+    if (this.#queued.length === 0) return;
+    const queued = this.#queued.splice(0);
+    const outcomes: ({ ok: BatchOutcome | null } | { error: unknown })[] = [];
+    try {
+      this.#transaction(() => {
+        for (const { docId, batch } of queued) {
+          // A batch that fails is undone alone; the others still commit.
+          this.#db.exec('SAVEPOINT batch');
+          try {
+            outcomes.push({ ok: this.#applyOne(docId, batch) });
+          } catch (error) {
+            this.#db.exec('ROLLBACK TO batch');
+            outcomes.push({ error });
+          }
+          this.#db.exec('RELEASE batch');
+        }
+      });
+    } catch (error) {
+      for (const q of queued) q.reject(error);
+      return;
+    }
+    queued.forEach((q, i) => {
+      const outcome = outcomes[i]!;
+      if ('ok' in outcome) q.resolve(outcome.ok);
+      else q.reject(outcome.error);
+    });
+  }
+
+  #applyOne(docId: string, batch: Batch): BatchOutcome | null {
+    const sql = this.#sql;
+    const row = sql.docById!.get(docId) as DocRow | undefined;
+    if (!row) return null;
+    const prior = sql.batch!.get(docId, batch.batchId) as { result: string } | undefined;
+    if (prior) return { result: { ...JSON.parse(prior.result), duplicate: true }, delta: null };
+
+    const { keep, changed } = resolveWrites(batch.writes, batch.at, (w) =>
+      sql.cell!.get(docId, w.sheet, w.row, w.col) as { value: string; at: number } | undefined,
+    );
+    for (const w of keep) sql.upsertCell!.run(docId, w.sheet, w.row, w.col, w.value, batch.at);
+
+    let delta: Delta | null = null;
+    const seq = changed.length > 0 ? row.seq + 1 : row.seq;
+    if (changed.length > 0) {
+      delta = { docId, epoch: row.epoch, seq, changes: describeChanges(batch.areas, changed) };
+      sql.insertDelta!.run(docId, seq, JSON.stringify(delta.changes));
+      sql.pruneDeltas!.run(docId, seq - this.#options.historyLimit);
+    }
+    const n = row.batch_count + 1;
+    if (changed.length > 0) sql.advance!.run(seq, n, Date.now(), docId);
+    else sql.countBatch!.run(n, docId);
+
+    const result = { seq, applied: changed.length, dropped: batch.incoming - changed.length };
+    sql.insertBatch!.run(docId, batch.batchId, n, JSON.stringify(result));
+    sql.pruneBatches!.run(docId, n - this.#options.batchIdLimit);
+    return { result: { ...result, duplicate: false }, delta };
   }
 
   async readSnapshot(docId: string): Promise<ShareSnapshot | null> {
@@ -428,6 +470,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.#commitQueued();
     if (this.#db.isOpen) {
       this.#db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
       this.#db.close();
