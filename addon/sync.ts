@@ -48,11 +48,16 @@ function sendInOrder(state: Published, batches: OutboxEntry[]): Outcome {
   return 'sent';
 }
 
-/** One change-trigger run: structure changed, so anchors are re-read and a snapshot is sent. */
+/**
+ * One change-trigger run. Structure changed: anchors are re-read and a snapshot is sent.
+ * A format change (display values change with number formats) or another change (a sort)
+ * fires no onEdit: the repair pass sends whatever differs.
+ */
 export function syncChange(ss: Spreadsheet, state: Published, changeType: string): void {
-  if (changeType === 'EDIT' || changeType === 'FORMAT') return; // onEdit sends values; formats are not published
+  if (changeType === 'EDIT') return; // the edit trigger runs for it
+  if (!STRUCTURAL.includes(changeType)) return syncEdit(ss, state, null);
   followAnchors(ss, state);
-  if (STRUCTURAL.includes(changeType)) state.resync = true;
+  state.resync = true;
   catchUp(ss, state);
 }
 

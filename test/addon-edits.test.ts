@@ -182,10 +182,28 @@ describe('structure changes', () => {
     viewer.close();
   });
 
-  it('sends nothing for a change that moves no published cell', async () => {
+  it('sends nothing for a change that changes no published value', async () => {
     const { sheet, viewer } = await published();
     expect(ok(sheet.change(EDITOR, 'FORMAT', () => undefined))[0]!.fetches).toEqual([]);
     expect(ok(sheet.change(EDITOR, 'OTHER', () => undefined))[0]!.fetches).toEqual([]);
+    expect(ok(sheet.change(EDITOR, 'EDIT', () => undefined))[0]!.fetches).toEqual([]);
+    viewer.close();
+  });
+
+  it('sends the new display values after a number format change, which fires no edit', async () => {
+    const { sheet, viewer } = await published();
+    ok(sheet.edit(EDITOR, 'Sheet1', 'C1', '2'));
+    const runs = ok(sheet.change(EDITOR, 'FORMAT', (ss) => ss.sheet('Sheet1').getRange('C1').setNumberFormat('0.00')));
+    expect(runs[0]!.fetches.map((f) => f.method)).toEqual(['POST']);
+    await sees(viewer, { 'Sheet1!C1': '2.00' });
+    viewer.close();
+  });
+
+  it('sends the values a sort moved, reported only as a change', async () => {
+    const { sheet, viewer } = await published();
+    ok(sheet.edit(EDITOR, 'Sheet1', 'A1:A3', [['c'], ['a'], ['b']]));
+    ok(sheet.change(EDITOR, 'OTHER', (ss) => ss.sheet('Sheet1').getRange('A1:A3').setValues([['a'], ['b'], ['c']])));
+    await sees(viewer, { 'Sheet1!A1': 'a', 'Sheet1!A2': 'b', 'Sheet1!A3': 'c' });
     viewer.close();
   });
 });
