@@ -12,20 +12,14 @@ import type { AuthMode, Execution, FetchRecord } from './execution.ts';
 import { Runtime } from './execution.ts';
 import { Realm } from './realm.ts';
 import { FakeScriptApp, type FakeTrigger } from './script-app.ts';
-import {
-  FakeCacheService,
-  FakeHtmlService,
-  FakeLockService,
-  FakePropertiesService,
-  FakeSession,
-  FakeUi,
-  FakeUtilities,
-} from './services.ts';
-import { FakeRange, FakeSpreadsheet, type CellValue } from './spreadsheet.ts';
+import { FakeCacheService, FakeLockService, FakePropertiesService, FakeSession, FakeUtilities } from './services.ts';
+import { FakeHtmlService, FakeUi } from './ui.ts';
+import type { CellValue, FakeRange } from './range.ts';
+import { FakeSpreadsheet } from './spreadsheet.ts';
 import { FakeUrlFetchApp } from './url-fetch.ts';
 
 export type { Execution, FetchRecord } from './execution.ts';
-export type { CellValue } from './spreadsheet.ts';
+export type { CellValue } from './range.ts';
 
 export interface Manifest {
   timeZone?: string;
