@@ -6,13 +6,18 @@ import type { IncomingMessage } from 'node:http';
 
 const SHARE_IN_PATH = /^(\/(?:view|v1\/shares)\/)([^/?#]+)/;
 const SHARE_IN_QUERY = /([?&]share=)([^&#]*)/;
+/** The OAuth callback's code and state are one-use secrets, and a sign-in's return path holds a share id. */
+const OAUTH_IN_QUERY = /([?&](?:code|state|return)=)([^&#]*)/g;
 
 function mask(id: string): string {
   return id.length > 4 ? `${id.slice(0, 4)}…` : '…';
 }
 
 export function redactUrl(url: string): string {
-  return url.replace(SHARE_IN_PATH, (_, p: string, id: string) => p + mask(id)).replace(SHARE_IN_QUERY, (_, p: string, id: string) => p + mask(id));
+  return url
+    .replace(SHARE_IN_PATH, (_, p: string, id: string) => p + mask(id))
+    .replace(SHARE_IN_QUERY, (_, p: string, id: string) => p + mask(id))
+    .replace(OAUTH_IN_QUERY, (_, p: string) => `${p}…`);
 }
 
 export const serializers = {

@@ -244,6 +244,17 @@ describe('publishing from the web alone', () => {
   });
 });
 
+describe('the log', () => {
+  it('keeps the OAuth code, the state and the return path out of it', async () => {
+    const flow = await oauthFlow(env.relay, { loginHint: 'bob@example.com', returnTo: '/view/SecretShareId123' });
+    await eventually(() => expect(env.relay.output()).toContain('/auth/google/callback?'));
+    const log = env.relay.output();
+    expect(log).not.toContain(flow.callbackUrl.searchParams.get('code')!);
+    expect(log).not.toContain(flow.callbackUrl.searchParams.get('state')!);
+    expect(log).not.toContain('SecretShareId123');
+  });
+});
+
 describe('disconnecting Google', () => {
   it('stops sync on every doc of the publisher and revokes the grant at Google', async () => {
     const doc = await connectedDoc('sync-disconnect');

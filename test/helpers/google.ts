@@ -109,6 +109,8 @@ export interface Flow {
   jar: CookieJar;
   /** The URL Google's consent page was asked with. */
   authUrl: URL;
+  /** Where Google sent the browser back: the callback with `code` and `state`. */
+  callbackUrl: URL;
   /** The callback's answer (a page, or a redirect to `returnTo`). */
   callback: Response;
   body: string;
@@ -127,8 +129,9 @@ export async function oauthFlow(relay: Relay, options: FlowOptions = {}): Promis
   const authUrl = new URL(start.headers.get('location')!);
   const consent = await fetch(authUrl, { redirect: 'manual' });
   if (consent.status !== 302) throw new Error(`consent answered ${consent.status}: ${await consent.text()}`);
-  const callback = await jar.fetch(consent.headers.get('location')!);
-  return { jar, authUrl, callback, body: await callback.text() };
+  const callbackUrl = new URL(consent.headers.get('location')!);
+  const callback = await jar.fetch(callbackUrl.href);
+  return { jar, authUrl, callbackUrl, callback, body: await callback.text() };
 }
 
 /** A live viewer whose handshake carries cookies (and an Origin, as a browser sends). */
