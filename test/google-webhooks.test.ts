@@ -80,3 +80,13 @@ it('brings the change over for a genuine notification, answering at once', async
   expect(reply.status).toBe(204);
   expect((await viewer.next('delta')).changes).toEqual([{ sheet: 'Sheet1', range: 'B2', values: [['999']] }]);
 });
+
+it('counts notifications by outcome, and reads by outcome, in /metrics', async () => {
+  const metrics = await (await fetch(`${env.relay.url}/metrics`)).text();
+  expect(metrics).toContain('sheetcast_drive_notifications_total{outcome="unknown_channel"} 3');
+  expect(metrics).toContain('sheetcast_drive_notifications_total{outcome="bad_token"} 5');
+  expect(metrics).toContain('sheetcast_drive_notifications_total{outcome="sync_ignored"} 1');
+  expect(metrics).toContain('sheetcast_drive_notifications_total{outcome="read_scheduled"} 1');
+  // The first read when the doc was connected, and the one the genuine notification brought.
+  expect(metrics).toContain('sheetcast_google_reads_total{outcome="applied"} 2');
+});

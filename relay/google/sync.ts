@@ -21,6 +21,12 @@ export interface SyncState {
   channelExpiresAt: number | null;
 }
 
+/** What sync reports; the Google plugin backs these with prom-client. */
+export interface SyncMetrics {
+  read(outcome: 'applied' | 'unchanged' | 'failed' | 'reconnect_needed'): void;
+  channelRenewed(): void;
+}
+
 export interface GoogleSyncParts {
   store: Store;
   ingestor: Ingestor;
@@ -29,6 +35,7 @@ export interface GoogleSyncParts {
   channels: DriveChannels;
   clock: Clock;
   log: FastifyBaseLogger;
+  metrics: SyncMetrics;
   debounceMs: number;
 }
 
@@ -127,6 +134,7 @@ export class GoogleSync {
     } catch (error) {
       if (grantIsDead(error)) return this.#needsReconnect(docId, sync.ownerId, error);
       // Google or the network failed for now: the next notification (or renewal) reads again.
+      this.#parts.metrics.read('failed');
       log.warn({ docId, reason: describeFailure(error) }, 'reading the doc from Google failed');
     }
   }
@@ -150,6 +158,7 @@ export class GoogleSync {
         // The new channel first: no change goes unnoticed between the two.
         await channels.open(doc, auth);
         await channels.stop(channel, auth);
+        this.#parts.metrics.channelRenewed();
         renewed++;
       } catch (error) {
         if (grantIsDead(error)) await this.#needsReconnect(doc.docId, sync.ownerId, error);
@@ -183,6 +192,7 @@ export class GoogleSync {
     const at = Date.now();
     const grids = await readPublishedRanges(this.#parts.clients.sheets(auth), doc);
     const result = await this.#parts.ingestor.apply(doc, { batchId: `drive-${randomId(12)}`, at, grids }, 'ranges');
+    this.#parts.metrics.read(result.applied > 0 ? 'applied' : 'unchanged');
     this.#parts.log.info({ docId: doc.docId, applied: result.applied, seq: result.seq }, 'doc read from Google');
   }
 
@@ -198,6 +208,7 @@ export class GoogleSync {
       updatedAt: now,
     });
     this.#cancel(docId);
+    this.#parts.metrics.read('reconnect_needed');
     this.#parts.log.warn({ docId, reason: describeFailure(error) }, 'doc needs its publisher to reconnect Google');
   }
 

@@ -2,6 +2,7 @@
 // SHEETCAST_SECRET_KEY): the clients, publishers' sealed grants, Drive channels with their
 // renewal, and the server-side sync of connected docs.
 import fp from 'fastify-plugin';
+import { Counter } from 'prom-client';
 import { systemClock, DriveChannels, type Clock } from '../google/channels.ts';
 import { GoogleClients } from '../google/clients.ts';
 import { deriveKeys } from '../google/crypto.ts';
@@ -14,6 +15,8 @@ export interface Google {
   channels: DriveChannels;
   sync: GoogleSync;
   redirectUri: string;
+  /** Counts each Drive notification by what became of it. */
+  notification(outcome: 'read_scheduled' | 'sync_ignored' | 'unknown_channel' | 'bad_token'): void;
 }
 
 export interface GooglePluginOptions {
@@ -46,8 +49,13 @@ export default fp<GooglePluginOptions>(
       renewMs: config.google.channelRenewMs,
     });
     const log = app.log.child({ part: 'google' });
-    const sync = new GoogleSync({ store, ingestor, clients, grants, channels, clock, log, debounceMs: config.google.syncDebounceMs });
-    app.decorate('google', { clients, grants, channels, sync, redirectUri });
+    const registers = [app.metrics.registry];
+    const notifications = new Counter({ name: 'sheetcast_drive_notifications_total', help: 'Drive push notifications by outcome', labelNames: ['outcome'] as const, registers });
+    const reads = new Counter({ name: 'sheetcast_google_reads_total', help: 'Reads of connected docs from the Sheets API by outcome', labelNames: ['outcome'] as const, registers });
+    const renewals = new Counter({ name: 'sheetcast_drive_channels_renewed_total', help: 'Drive channels replaced before they expired', registers });
+    const metrics = { read: (outcome: string) => reads.inc({ outcome }), channelRenewed: () => renewals.inc() };
+    const sync = new GoogleSync({ store, ingestor, clients, grants, channels, clock, log, metrics, debounceMs: config.google.syncDebounceMs });
+    app.decorate('google', { clients, grants, channels, sync, redirectUri, notification: (outcome) => notifications.inc({ outcome }) });
 
     bus.subscribe((message) => {
       if (message.type !== 'doc') return;
@@ -65,5 +73,5 @@ export default fp<GooglePluginOptions>(
       await sync.close();
     });
   },
-  { name: 'google', dependencies: ['store', 'bus', 'hub', 'session'] },
+  { name: 'google', dependencies: ['store', 'bus', 'hub', 'metrics', 'session'] },
 );

@@ -21,13 +21,16 @@ export default async function webhookRoutes(app: FastifyInstance): Promise<void>
     const h = request.headers;
     const verdict = await google.channels.verify(header(h['x-goog-channel-id']), header(h['x-goog-channel-token']), header(h['x-goog-resource-id']));
     if (!verdict.ok) {
+      google.notification(verdict.status === 404 ? 'unknown_channel' : 'bad_token');
       const body =
         verdict.status === 404
           ? { error: { code: 'unknown_channel', message: 'no Drive channel has this id' } }
           : { error: { code: 'unauthorized', message: 'the channel token does not match' } };
       return reply.code(verdict.status).send(body);
     }
-    google.sync.notified(verdict.channel, header(h['x-goog-resource-state']));
+    const state = header(h['x-goog-resource-state']);
+    google.notification(state === 'sync' ? 'sync_ignored' : 'read_scheduled');
+    google.sync.notified(verdict.channel, state);
     return reply.code(204).send();
   });
 }
