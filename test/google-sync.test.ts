@@ -154,6 +154,20 @@ describe('Drive notifications', () => {
     viewer.close();
   });
 
+  it('are not awaited when the ranges change: the new ranges are read from the sheet at once', async () => {
+    env.google.spreadsheet('sync-ranges').setValue('Sheet1', 'A4', 'Green');
+    const doc = await connectedDoc('sync-ranges');
+    // Whatever Drive says of the set-up comes and goes before the ranges change.
+    await quietPeriod(DEBOUNCE_MS * 3);
+    const viewer = await connectViewer(env.relay, doc.shareId);
+    await viewer.next('snapshot');
+    const patched = await api(env.relay, 'PATCH', `/v1/docs/${doc.docId}`, { token: addonIdToken(env.google, ALICE), body: { ranges: [{ sheet: 'Sheet1', range: 'A1:C4' }] } });
+    expect(patched.status).toBe(200);
+    await eventually(async () => expect((await snapshotOf(env.relay, doc.shareId)).ranges[0]!.values[3]).toEqual(['Green', '', '']));
+    await eventually(() => expect(JSON.stringify(viewer.frames.slice(1))).toContain('Green'));
+    viewer.close();
+  });
+
   it('refresh an expired access token with the stored refresh token and carry on', async () => {
     const doc = await connectedDoc('sync-expiry');
     const viewer = await connectViewer(env.relay, doc.shareId);
