@@ -174,3 +174,34 @@ describe('the callback', () => {
     expect(await (await flow.jar.fetch(`${env.relay.url}/auth/google/session`)).json()).toEqual({ email: null, connected: false });
   });
 });
+
+describe('in production (PUBLIC_URL is https)', () => {
+  let prod: GoogleRelay;
+
+  beforeAll(async () => {
+    prod = await startGoogleRelay({ env: { PUBLIC_URL: 'https://sheets.example.com' } });
+  });
+
+  afterAll(async () => {
+    await prod?.stop();
+  });
+
+  it('makes the session cookie Secure and __Host- prefixed, and sends Google the https redirect URI', async () => {
+    const jar = new CookieJar();
+    const start = await jar.fetch(`${prod.relay.url}/auth/google/start?login_hint=bob@example.com`);
+    const auth = new URL(start.headers.get('location')!);
+    expect(auth.searchParams.get('redirect_uri')).toBe('https://sheets.example.com/auth/google/callback');
+    expect(jar.seen.find((c) => c.name === 'sheetcast_oauth')!.attributes.secure).toBe(true);
+    const consent = await fetch(auth, { redirect: 'manual' });
+    // The TLS proxy in front of the relay: the same path and query, reached on the relay's own port.
+    const back = new URL(consent.headers.get('location')!);
+    expect(back.origin).toBe('https://sheets.example.com');
+    const callback = await jar.fetch(`${prod.relay.url}${back.pathname}${back.search}`);
+    expect(callback.status).toBe(200);
+    const session = jar.seen.find((c) => c.name === '__Host-sheetcast_session')!;
+    expect(session.attributes.secure).toBe(true);
+    expect(session.attributes.httponly).toBe(true);
+    expect(session.attributes.path).toBe('/');
+    expect(session.attributes.domain).toBeUndefined();
+  });
+});
