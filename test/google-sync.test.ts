@@ -252,6 +252,14 @@ describe('publishing from the web alone', () => {
     expect(crossSite.status).toBe(403);
   });
 
+  it('says so when a doc\'s spreadsheet would need the Picker and the relay has none', async () => {
+    const doc = await publishDoc(env.relay, { spreadsheetId: 'needs-picking' }, addonIdToken(env.google, 'carol@example.org'));
+    const { jar } = await oauthFlow(env.relay, { purpose: 'connect', loginHint: 'carol@example.org' });
+    const html = await (await jar.fetch(`${env.relay.url}/publish?doc=${doc.docId}`)).text();
+    expect(html).toContain('no Google Picker set up');
+    expect(html).not.toContain('id="pick"');
+  });
+
   it('sends a publisher who is not connected to the connect page first', async () => {
     const html = await (await new CookieJar().fetch(`${env.relay.url}/publish`)).text();
     expect(html).toContain('/auth/google/start?purpose=connect&amp;return=%2Fpublish');

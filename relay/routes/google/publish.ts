@@ -151,7 +151,8 @@ const plugin: FastifyPluginAsyncTypebox<{ sameOrigin(request: FastifyRequest): v
         'Connect a sheet',
         `<main><h1>Keep "${escapeHtml(doc.title)}" live from Google</h1><p>Signed in as ${escapeHtml(session.email)}.</p>` +
           '<p>Pick this doc\'s spreadsheet once so that Sheetcast may read it when it changes.</p>' +
-          `${pickButton}<p id="out" role="status"></p></main>\n` +
+          (picker ? pickButton : '<p>This relay has no Google Picker set up (GOOGLE_PICKER_API_KEY): ask its operator.</p>') +
+          '<p id="out" role="status"></p></main>\n' +
           `<script type="application/json" id="config">${scriptJson({ doc: { docId: doc.docId, spreadsheetId: doc.spreadsheetId } })}</script>`,
         [PAGE_SCRIPT],
         { picker },
