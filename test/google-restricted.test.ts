@@ -3,6 +3,7 @@
 // socket. Everyone else gets 401/403 and 4401/4403.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode, type PublishResponse } from '../protocol/wire.ts';
+import { admission, isAllowed } from '../relay/access.ts';
 import { api, connectViewer, eventually, postEdits, publishDoc, cell } from './helpers/index.ts';
 import { connectWithCookies, CookieJar, oauthFlow, startGoogleRelay, type GoogleRelay } from './helpers/google.ts';
 
@@ -108,5 +109,24 @@ describe('the view page', () => {
     const back = await jar.fetch(`${env.relay.url}/view/${doc.shareId}`);
     expect(back.status).toBe(200);
     expect(await back.text()).toContain(`share="${doc.shareId}"`);
+  });
+});
+
+describe('the allow list', () => {
+  it('matches an email whatever its case, and an @domain only that exact domain', () => {
+    const allow = ['Alice@Example.com', '@example.org'];
+    expect(isAllowed(allow, 'alice@example.COM')).toBe(true);
+    expect(isAllowed(allow, 'anyone@example.org')).toBe(true);
+    expect(isAllowed(allow, 'anyone@sub.example.org')).toBe(false);
+    expect(isAllowed(allow, 'anyone@notexample.org')).toBe(false);
+    expect(isAllowed(allow, 'bob@example.com')).toBe(false);
+    expect(isAllowed(allow, '@example.org')).toBe(false);
+  });
+
+  it('admits everyone to a link share, and tells sign-in needed from not allowed for a restricted one', () => {
+    expect(admission({ access: 'link', allow: [] }, null)).toBe('admitted');
+    expect(admission({ access: 'restricted', allow: ['@example.org'] }, null)).toBe('sign_in_needed');
+    expect(admission({ access: 'restricted', allow: ['@example.org'] }, 'x@example.com')).toBe('not_allowed');
+    expect(admission({ access: 'restricted', allow: ['@example.org'] }, 'x@example.org')).toBe('admitted');
   });
 });
