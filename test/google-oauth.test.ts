@@ -58,11 +58,12 @@ describe('starting the code flow', () => {
     expect(cookie.value).toContain('.');
   });
 
-  it('asks viewers for openid and email only, online', async () => {
+  it('asks viewers for openid and email only, online, letting them choose the account', async () => {
     const start = await fetch(`${env.relay.url}/auth/google/start?purpose=signin`, { redirect: 'manual' });
     const q = new URL(start.headers.get('location')!).searchParams;
     expect(q.get('scope')!.split(' ').sort()).toEqual(['email', 'openid']);
     expect(q.get('access_type')).toBe('online');
+    expect(q.get('prompt')).toBe('select_account');
   });
 
   it('asks a publisher who connects for drive.file alone, offline, with consent (so a refresh token comes back)', async () => {

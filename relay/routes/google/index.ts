@@ -88,8 +88,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       nonce: flow.nonce,
       code_challenge: codeChallenge!,
       code_challenge_method: CodeChallengeMethod.S256,
-      // Connecting again must return a refresh token; Google gives one only on consent.
-      ...(purpose === 'connect' ? { prompt: 'consent' } : {}),
+      // Connecting again must return a refresh token, which Google gives only on consent; a
+      // viewer refused with one account must be able to choose another.
+      prompt: purpose === 'connect' ? 'consent' : 'select_account',
       ...(request.query.login_hint ? { login_hint: request.query.login_hint } : {}),
     });
     return reply.code(302).header('cache-control', 'no-store').redirect(url);
