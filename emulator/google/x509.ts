@@ -22,9 +22,13 @@ const utf8 = (text: string) => node(0x0c, Buffer.from(text, 'utf8'));
 const bitString = (bytes: Buffer) => node(0x03, Buffer.from([0]), bytes);
 const explicit = (n: number, content: Buffer) => node(0xa0 + n, content);
 
-function integer(bytes: Buffer): Buffer {
-  // DER integers are signed: a leading 1 bit needs a zero byte in front to stay positive.
-  return node(0x02, (bytes[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
+export function integer(bytes: Buffer): Buffer {
+  // DER integers are minimal (no leading zero byte unless the next byte's top bit is set)...
+  let start = 0;
+  while (start < bytes.length - 1 && bytes[start] === 0 && !(bytes[start + 1]! & 0x80)) start++;
+  const minimal = bytes.subarray(start);
+  // ...and signed: a leading 1 bit needs a zero byte in front to stay positive.
+  return node(0x02, minimal[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), minimal]) : minimal);
 }
 
 function utcTime(date: Date): Buffer {
