@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode } from '../protocol/wire.ts';
-import { api, cell, connectViewer, publishDoc, postEdits, quietPeriod, startRelay, type Relay } from './helpers/index.ts';
+import { api, cell, connectViewer, publishDoc, postEdits, putSnapshot, quietPeriod, startRelay, type Relay } from './helpers/index.ts';
 
 let relay: Relay;
 beforeAll(async () => {
@@ -106,6 +106,19 @@ describe('live fan-out', () => {
     const widened = await viewer.next('snapshot');
     expect(widened.epoch).toBe(3);
     expect(widened.ranges[0]!.values[2]).toEqual(['', '', '']);
+  });
+
+  it('keeps showing the right values when a range moves with its data (rows inserted above it)', async () => {
+    const doc = await publishDoc(relay, { ranges: [{ sheet: 'Sheet1', range: 'A1:B2' }] });
+    await postEdits(relay, doc, [{ sheet: 'Sheet1', range: 'A1:B2', values: [['a', 'b'], ['c', 'd']] }]);
+    const viewer = await connectViewer(relay, doc.shareId);
+    await viewer.next('snapshot');
+    await api(relay, 'PATCH', `/v1/docs/${doc.docId}`, { token: relay.adminToken, body: { ranges: [{ sheet: 'Sheet1', range: 'A2:B3' }] } });
+    const moved = await viewer.next('snapshot');
+    expect(moved).toMatchObject({ epoch: 2, ranges: [{ range: 'A2:B3', values: [['a', 'b'], ['c', 'd']] }] });
+    // the add-on's snapshot that follows finds nothing to change
+    const reply = await putSnapshot(relay, doc, [{ sheet: 'Sheet1', range: 'A2:B3', values: [['a', 'b'], ['c', 'd']] }]);
+    expect(reply.body).toMatchObject({ applied: 0, dropped: 4 });
   });
 
   it('does not send a frame for an edit to another doc', async () => {

@@ -100,3 +100,32 @@ for (const [name, make] of stores) {
     });
   });
 }
+
+for (const [name, make] of stores) {
+  describe(`${name} store, when ranges move`, () => {
+    let store: Store;
+    afterEach(() => store?.close());
+
+    it('carries the cells of a range that moved with its data or its tab, keeping their read times', async () => {
+      store = make();
+      const doc = await store.createDoc(newDoc({ ranges: [{ sheet: 'S', range: 'A1:B2' }, { sheet: 'T', range: 'C3' }] }));
+      await store.applyBatch(doc.docId, batch(doc, [{ sheet: 'S', range: 'A1:B2', values: [['a', 'b'], ['c', 'd']] }, { sheet: 'T', range: 'C3', values: [['t']] }], 1000));
+      // a row inserted above S!A1:B2, and tab T renamed to U
+      await store.updateDoc(doc.docId, { ranges: [{ sheet: 'S', range: 'A2:B3' }, { sheet: 'U', range: 'C3' }] });
+      const snapshot = await store.readSnapshot(doc.docId);
+      expect(snapshot!.ranges.map((r) => r.values)).toEqual([[['a', 'b'], ['c', 'd']], [['t']]]);
+      // an older write does not overwrite a carried cell: its read time came along
+      const moved = (await store.getDoc(doc.docId))!;
+      const stale = await store.applyBatch(doc.docId, batch(moved, [{ sheet: 'S', range: 'A2', values: [['stale']] }], 999));
+      expect(stale!.result.applied).toBe(0);
+    });
+
+    it('leaves cells in place when a range changed shape', async () => {
+      store = make();
+      const doc = await store.createDoc(newDoc({ ranges: [{ sheet: 'S', range: 'A1:A2' }] }));
+      await store.applyBatch(doc.docId, batch(doc, [{ sheet: 'S', range: 'A1:A2', values: [['x'], ['y']] }], 1));
+      await store.updateDoc(doc.docId, { ranges: [{ sheet: 'S', range: 'A1:A3' }] });
+      expect((await store.readSnapshot(doc.docId))!.ranges[0]!.values).toEqual([['x'], ['y'], ['']]);
+    });
+  });
+}

@@ -44,6 +44,29 @@ export function publishedCellCount(areas: Area[]): number {
   return areas.reduce((n, a) => n + cellCount(a.rect), 0);
 }
 
+export interface RangeMove {
+  from: Area;
+  to: Area;
+}
+
+/**
+ * How the cells of a doc move when its ranges change: the i-th old range moves to the i-th new
+ * one when both have the same shape (rows inserted above it, a tab renamed), so viewers keep
+ * seeing the right values before the add-on's snapshot arrives. A range that changed shape
+ * cannot be followed cell by cell; its cells stay where they were.
+ */
+export function rangeMoves(before: PublishedRange[], after: PublishedRange[]): RangeMove[] {
+  const moves: RangeMove[] = [];
+  for (let i = 0; i < Math.min(before.length, after.length); i++) {
+    const [from] = toAreas([before[i]!]);
+    const [to] = toAreas([after[i]!]);
+    const sameShape = rows(from!.rect) === rows(to!.rect) && columns(from!.rect) === columns(to!.rect);
+    const moved = from!.sheet !== to!.sheet || from!.rect.top !== to!.rect.top || from!.rect.left !== to!.rect.left;
+    if (sameShape && moved) moves.push({ from: from!, to: to! });
+  }
+  return moves;
+}
+
 /** Checks every grid's shape equals its range and returns the parsed rectangles, or throws 400. */
 export function checkGrids(grids: RangeValues[], field: string): Rect[] {
   return grids.map((g, i) => {

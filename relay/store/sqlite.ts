@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { ShareSnapshot } from '../../protocol/wire.ts';
 import { parseA1 } from '../../protocol/a1.ts';
-import { describeChanges } from '../cells/cells.ts';
+import { describeChanges, rangeMoves, type RangeMove } from '../cells/cells.ts';
 import {
   resolveWrites,
   type Batch,
@@ -177,7 +177,7 @@ export class SqliteStore implements Store {
          ON CONFLICT (doc_id, sheet, row, col) DO UPDATE SET value = excluded.value, at = excluded.at`,
       ),
       cellsIn: db.prepare(
-        'SELECT row, col, value FROM cells WHERE doc_id = ? AND sheet = ? AND row BETWEEN ? AND ? AND col BETWEEN ? AND ?',
+        'SELECT row, col, value, at FROM cells WHERE doc_id = ? AND sheet = ? AND row BETWEEN ? AND ? AND col BETWEEN ? AND ?',
       ),
       insertDelta: db.prepare('INSERT INTO deltas (doc_id, seq, changes) VALUES (?, ?, ?)'),
       pruneDeltas: db.prepare('DELETE FROM deltas WHERE doc_id = ? AND seq <= ?'),
@@ -264,11 +264,36 @@ export class SqliteStore implements Store {
         set('ranges', JSON.stringify(change.ranges));
         set('epoch', doc.epoch + 1);
         this.#db.prepare('DELETE FROM deltas WHERE doc_id = ?').run(docId);
+        this.#moveCells(docId, rangeMoves(doc.ranges, change.ranges));
         this.#deleteCellsOutside(docId, change.ranges);
       }
       if (sets.length > 0) this.#db.prepare(`UPDATE docs SET ${sets.join(', ')} WHERE doc_id = ?`).run(...args, docId);
       return this.#doc(docId);
     });
+  }
+
+  // All moves read their cells before any is written, so ranges that swap or overlap move cleanly.
+  #moveCells(docId: string, moves: RangeMove[]): void {
+    const moving = moves.map(({ from, to }) => ({
+      to,
+      dr: to.rect.top - from.rect.top,
+      dc: to.rect.left - from.rect.left,
+      cells: this.#sql.cellsIn!.all(docId, from.sheet, from.rect.top, from.rect.bottom, from.rect.left, from.rect.right) as {
+        row: number;
+        col: number;
+        value: string;
+        at: number;
+      }[],
+    }));
+    for (const { from } of moves) {
+      const { top, bottom, left, right } = from.rect;
+      this.#db
+        .prepare('DELETE FROM cells WHERE doc_id = ? AND sheet = ? AND row BETWEEN ? AND ? AND col BETWEEN ? AND ?')
+        .run(docId, from.sheet, top, bottom, left, right);
+    }
+    for (const { to, dr, dc, cells } of moving) {
+      for (const c of cells) this.#sql.upsertCell!.run(docId, to.sheet, c.row + dr, c.col + dc, c.value, c.at);
+    }
   }
 
   // Nothing outside a published range is kept: shrinking the ranges deletes those cells.
