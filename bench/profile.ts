@@ -19,19 +19,33 @@ interface Profile {
 }
 
 const { values, positionals } = parseArgs({
-  options: { top: { type: 'string', default: '25' }, callers: { type: 'string' } },
+  options: { top: { type: 'string', default: '25' }, callers: { type: 'string' }, inside: { type: 'string' } },
   allowPositionals: true,
 });
 if (positionals.length !== 1) {
-  process.stderr.write('usage: node bench/profile.ts <file.cpuprofile> [--top N] [--callers <function name>]\n');
+  process.stderr.write('usage: node bench/profile.ts <file.cpuprofile> [--top N] [--callers <function>] [--inside <function>]\n');
   process.exit(64);
 }
 const profile = JSON.parse(readFileSync(positionals[0]!, 'utf8')) as Profile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 
+const parent = new Map<number, number>();
+for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(child, n.id);
+
+/** Whether a node runs inside a call of `name` (`--inside`: only that work is counted). */
+function within(id: number, name: string | undefined): boolean {
+  if (name === undefined) return true;
+  for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+    if (byId.get(at)!.callFrame.functionName === name) return true;
+  }
+  return false;
+}
+
 /** Microseconds of self time per profile node. */
 const self = new Map<number, number>();
-profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+profile.samples.forEach((id, i) => {
+  if (within(id, values.inside)) self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+});
 const total = [...self.values()].reduce((a, b) => a + b, 0);
 
 function where(url: string): string {
@@ -60,14 +74,12 @@ const print = (title: string, entries: Map<string, number>) => {
     process.stdout.write(`${((micros / total) * 100).toFixed(1).padStart(5)}%  ${(micros / 1000).toFixed(1).padStart(8)} ms  ${name}\n`);
   }
 };
-process.stdout.write(`${positionals[0]}: ${(total / 1e6).toFixed(2)} s sampled\n`);
+process.stdout.write(`${positionals[0]}: ${(total / 1e6).toFixed(2)} s sampled${values.inside ? ` inside ${values.inside}` : ''}\n`);
 print('Self time by function', functions);
 print('Self time by package (native and idle by name)', packages);
 
 // `--callers name`: the call stacks that lead to a function, by its self time.
 if (values.callers) {
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(child, n.id);
   const stacks = new Map<string, number>();
   for (const [id, micros] of self) {
     if (byId.get(id)!.callFrame.functionName !== values.callers) continue;

@@ -35,6 +35,7 @@ const FLAGS = {
   concurrency: { type: 'string', default: '200', help: 'viewer handshakes in flight while connecting' },
   out: { type: 'string', default: 'bench/results', help: 'where the JSON and SVG go' },
   profile: { type: 'boolean', default: false, help: 'run the relay with --cpu-prof; profiles go to <out>/profiles' },
+  'relay-env': { type: 'string', default: '', help: 'extra relay configuration, e.g. SHEETCAST_PING_MS=3000,LOG_LEVEL=info' },
   help: { type: 'boolean', default: false, help: 'this list' },
 } as const;
 
@@ -61,6 +62,13 @@ for (const name of only) if (!(SCENARIOS as readonly string[]).includes(name)) t
 const out = resolve(ROOT, flags.out);
 mkdirSync(out, { recursive: true });
 const relayFlags = flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(out, 'profiles')}`] : [];
+const relayEnv: Record<string, string> = {};
+for (const pair of flags['relay-env'].split(',').filter(Boolean)) {
+  const [name, ...value] = pair.split('=');
+  if (!name || value.length === 0) throw new Error(`--relay-env: "${pair}" is not NAME=value`);
+  relayEnv[name] = value.join('=');
+}
+const relay = { relayFlags, relayEnv };
 const settleMs = number('settle');
 const log = (line: string) => process.stderr.write(`  ${line}\n`);
 
@@ -80,24 +88,24 @@ const results: Omit<Results, 'targets'> = {
 
 if (only.has('fanout')) {
   results.fanout = await fanout(
-    { viewers: numbers('viewers'), edits: number('edits'), warmup: number('warmup'), settleMs, concurrency: number('concurrency'), relayFlags },
+    { viewers: numbers('viewers'), edits: number('edits'), warmup: number('warmup'), settleMs, concurrency: number('concurrency'), ...relay },
     log,
   );
 }
 if (only.has('docs')) {
   results.manyDocs = await manyDocs(
-    { docs: number('docs'), viewersPerDoc: number('doc-viewers'), rate: number('docs-rate'), durationMs: number('duration') * 1000, settleMs, concurrency: number('concurrency'), relayFlags },
+    { docs: number('docs'), viewersPerDoc: number('doc-viewers'), rate: number('docs-rate'), durationMs: number('duration') * 1000, settleMs, concurrency: number('concurrency'), ...relay },
     log,
   );
 }
 if (only.has('latency')) {
-  results.latency = await latency({ viewers: number('latency-viewers'), rate: number('latency-rate'), durationMs: number('duration') * 1000, settleMs, relayFlags }, log);
+  results.latency = await latency({ viewers: number('latency-viewers'), rate: number('latency-rate'), durationMs: number('duration') * 1000, settleMs, ...relay }, log);
 }
 if (only.has('ingest')) {
-  results.ingest = await ingest({ concurrency: number('ingest-concurrency'), durationMs: number('ingest-duration') * 1000, relayFlags }, log);
+  results.ingest = await ingest({ concurrency: number('ingest-concurrency'), durationMs: number('ingest-duration') * 1000, ...relay }, log);
 }
 if (only.has('snapshot')) {
-  results.snapshot = await snapshot({ cells: numbers('snapshot-cells'), repeats: number('snapshot-repeats'), relayFlags }, log);
+  results.snapshot = await snapshot({ cells: numbers('snapshot-cells'), repeats: number('snapshot-repeats'), ...relay }, log);
 }
 
 results.seconds = Math.round((Date.now() - started) / 1000);

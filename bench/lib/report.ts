@@ -94,8 +94,8 @@ export function render(results: Results): string {
     out.push('', 'Fan-out: one doc, ms from the ingest POST to the last viewer (median viewer in brackets)');
     out.push(
       table(
-        ['viewers', 'server', 'p50', 'p99', 'max', 'median viewer p50', 'server ELU', 'server CPU ms/edit', 'harness ELU'],
-        f.rows.map((r) => [r.viewers, r.server, r.last.p50, r.last.p99, r.last.max, r.median.p50, pct(r.utilization), r.cpuMsPerEdit, pct(r.harnessUtilization)]),
+        ['viewers', 'server', 'p50', 'p99', 'max', 'median viewer p50', 'server ELU', 'server CPU ms/edit', 'in kernel', 'harness ELU'],
+        f.rows.map((r) => [r.viewers, r.server, r.last.p50, r.last.p99, r.last.max, r.median.p50, pct(r.utilization), r.cpuMsPerEdit, pct(r.kernelShare), pct(r.harnessUtilization)]),
       ),
     );
     out.push('', table(['viewers', 'relay/bare-ws p50', 'p99', 'relay/Socket.IO p50', 'p99'], f.ratios.map((r) => [r.viewers, r.relayToBareP50, r.relayToBareP99, r.relayToSocketIoP50, r.relayToSocketIoP99])));

@@ -29,11 +29,14 @@ export function summarize(samples: number[]): Summary {
 /** CPU time and event-loop activity accumulated over one or more measured windows. */
 export class Usage {
   cpuMicros = 0;
+  /** The part of `cpuMicros` spent in the kernel (for fan-out: mostly sending on sockets). */
+  systemMicros = 0;
   active = 0;
   idle = 0;
 
   add(before: ProcessStats, after: ProcessStats): void {
     this.cpuMicros += after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system;
+    this.systemMicros += after.cpu.system - before.cpu.system;
     this.active += after.elu.active - before.elu.active;
     this.idle += after.elu.idle - before.elu.idle;
   }
@@ -42,6 +45,10 @@ export class Usage {
   get utilization(): number {
     const total = this.active + this.idle;
     return total > 0 ? Math.round((this.active / total) * 1000) / 1000 : 0;
+  }
+
+  get systemShare(): number {
+    return this.cpuMicros > 0 ? Math.round((this.systemMicros / this.cpuMicros) * 1000) / 1000 : 0;
   }
 
   get cpuMs(): number {

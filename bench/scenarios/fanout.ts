@@ -15,6 +15,7 @@ export interface FanoutOptions {
   settleMs: number;
   concurrency: number;
   relayFlags: string[];
+  relayEnv: Record<string, string>;
 }
 
 export interface FanoutRow {
@@ -28,6 +29,8 @@ export interface FanoutRow {
   utilization: number;
   harnessUtilization: number;
   cpuMsPerEdit: number;
+  /** The share of that CPU time spent in the kernel. */
+  kernelShare: number;
 }
 
 export interface MemoryRow {
@@ -54,7 +57,7 @@ interface Contender {
 }
 
 export async function fanout(options: FanoutOptions, log: (line: string) => void): Promise<FanoutResult> {
-  const relay: RelayTarget = await startRelay({ nodeFlags: options.relayFlags });
+  const relay: RelayTarget = await startRelay({ nodeFlags: options.relayFlags, env: options.relayEnv });
   const others = await Promise.all([startComparison('bare-ws'), startComparison('socket.io')]);
   const contenders: Contender[] = [];
   try {
@@ -106,6 +109,7 @@ export async function fanout(options: FanoutOptions, log: (line: string) => void
           utilization: s.usage.utilization,
           harnessUtilization: round(s.harness.reduce((a, b) => a + b, 0) / Math.max(1, s.harness.length), 3),
           cpuMsPerEdit: round(s.usage.cpuMs / Math.max(1, s.last.length)),
+          kernelShare: s.usage.systemShare,
         };
         rows.push(row);
         log(`fan-out: ${size} viewers, ${c.target.name}: p50 ${row.last.p50} ms, p99 ${row.last.p99} ms, max ${row.last.max} ms`);

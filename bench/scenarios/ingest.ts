@@ -8,6 +8,7 @@ export interface IngestOptions {
   concurrency: number;
   durationMs: number;
   relayFlags: string[];
+  relayEnv: Record<string, string>;
 }
 
 export interface IngestResultRow {
@@ -27,7 +28,7 @@ const ROWS = 100;
 const COLUMNS = 10;
 
 export async function ingest(options: IngestOptions, log: (line: string) => void): Promise<IngestResultRow> {
-  const relay = await startRelay({ nodeFlags: options.relayFlags });
+  const relay = await startRelay({ nodeFlags: options.relayFlags, env: options.relayEnv });
   const harness = new Harness();
   try {
     const doc = await publish(relay, 'Ingest', block(ROWS, COLUMNS));

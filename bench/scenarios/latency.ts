@@ -10,6 +10,7 @@ export interface LatencyOptions {
   durationMs: number;
   settleMs: number;
   relayFlags: string[];
+  relayEnv: Record<string, string>;
 }
 
 export interface LatencyRow {
@@ -29,7 +30,7 @@ export interface LatencyRow {
 }
 
 export async function latency(options: LatencyOptions, log: (line: string) => void): Promise<LatencyRow[]> {
-  const relay = await startRelay({ nodeFlags: options.relayFlags });
+  const relay = await startRelay({ nodeFlags: options.relayFlags, env: options.relayEnv });
   const bare = await startComparison('bare-ws');
   const harnesses: Harness[] = [];
   try {

@@ -12,6 +12,7 @@ export interface ManyDocsOptions {
   settleMs: number;
   concurrency: number;
   relayFlags: string[];
+  relayEnv: Record<string, string>;
 }
 
 export interface ManyDocsResult {
@@ -33,7 +34,7 @@ export interface ManyDocsResult {
 }
 
 export async function manyDocs(options: ManyDocsOptions, log: (line: string) => void): Promise<ManyDocsResult> {
-  const relay = await startRelay({ nodeFlags: options.relayFlags });
+  const relay = await startRelay({ nodeFlags: options.relayFlags, env: options.relayEnv });
   const harness = new Harness();
   try {
     log(`many docs: publishing ${options.docs} docs`);

@@ -9,6 +9,7 @@ export interface SnapshotOptions {
   cells: number[];
   repeats: number;
   relayFlags: string[];
+  relayEnv: Record<string, string>;
 }
 
 export interface SnapshotRow {
@@ -25,7 +26,7 @@ function shape(cells: number): { rows: number; columns: number } {
 }
 
 export async function snapshot(options: SnapshotOptions, log: (line: string) => void): Promise<SnapshotRow[]> {
-  const relay = await startRelay({ nodeFlags: options.relayFlags });
+  const relay = await startRelay({ nodeFlags: options.relayFlags, env: options.relayEnv });
   const harness = new Harness();
   try {
     const rows: SnapshotRow[] = [];
