@@ -19,6 +19,7 @@ import {
   type GoogleGrantRecord,
   type Store,
 } from './store.ts';
+import { toDoc, toDocSync, toDriveChannel, toGoogleGrant, type DocRow } from './rows.ts';
 
 const MIGRATIONS = [
   `CREATE TABLE docs (
@@ -83,63 +84,6 @@ const MIGRATIONS = [
    CREATE INDEX drive_channels_by_doc ON drive_channels (doc_id);
    CREATE INDEX drive_channels_by_expiry ON drive_channels (expires_at);`,
 ];
-
-interface DocRow {
-  doc_id: string;
-  share_id: string;
-  owner_id: string;
-  spreadsheet_id: string;
-  title: string;
-  ranges: string;
-  access: string;
-  allow: string;
-  ingest_key_hash: string;
-  epoch: number;
-  seq: number;
-  batch_count: number;
-  created_at: number;
-  last_edit_at: number | null;
-}
-
-function toDoc(row: DocRow): DocRecord {
-  return {
-    docId: row.doc_id,
-    shareId: row.share_id,
-    ownerId: row.owner_id,
-    spreadsheetId: row.spreadsheet_id,
-    title: row.title,
-    ranges: JSON.parse(row.ranges),
-    access: row.access as DocRecord['access'],
-    allow: JSON.parse(row.allow),
-    ingestKeyHash: row.ingest_key_hash,
-    epoch: row.epoch,
-    seq: row.seq,
-    createdAt: row.created_at,
-    lastEditAt: row.last_edit_at,
-  };
-}
-
-function toDocSync(row: Record<string, any>): DocSyncRecord {
-  return {
-    docId: row.doc_id,
-    ownerId: row.owner_id,
-    status: row.status,
-    lastSyncAt: row.last_sync_at,
-    lastError: row.last_error,
-    updatedAt: row.updated_at,
-  };
-}
-
-function toDriveChannel(row: Record<string, any>): DriveChannelRecord {
-  return {
-    channelId: row.channel_id,
-    docId: row.doc_id,
-    resourceId: row.resource_id,
-    tokenHash: row.token_hash,
-    expiresAt: row.expires_at,
-    createdAt: row.created_at,
-  };
-}
 
 export interface SqliteStoreOptions {
   historyLimit: number;
@@ -428,16 +372,7 @@ export class SqliteStore implements Store {
 
   async getGoogleGrant(ownerId: string): Promise<GoogleGrantRecord | null> {
     const row = this.#db.prepare('SELECT * FROM google_grants WHERE owner_id = ?').get(ownerId) as Record<string, any> | undefined;
-    if (!row) return null;
-    return {
-      ownerId: row.owner_id,
-      email: row.email,
-      scopes: JSON.parse(row.scopes),
-      sealedRefreshToken: row.sealed_refresh_token,
-      sealedAccessToken: row.sealed_access_token,
-      accessExpiresAt: row.access_expires_at,
-      updatedAt: row.updated_at,
-    };
+    return row ? toGoogleGrant(row) : null;
   }
 
   async deleteGoogleGrant(ownerId: string): Promise<void> {

@@ -1,0 +1,72 @@
+// Rows as both SQL stores keep them (same columns, JSON in TEXT, ms in integers) and the
+// records the rest of the relay sees.
+import type { DocRecord, DocSyncRecord, DriveChannelRecord, GoogleGrantRecord } from './store.ts';
+
+export interface DocRow {
+  doc_id: string;
+  share_id: string;
+  owner_id: string;
+  spreadsheet_id: string;
+  title: string;
+  ranges: string;
+  access: string;
+  allow: string;
+  ingest_key_hash: string;
+  epoch: number;
+  seq: number;
+  batch_count: number;
+  created_at: number;
+  last_edit_at: number | null;
+}
+
+export function toDoc(row: DocRow): DocRecord {
+  return {
+    docId: row.doc_id,
+    shareId: row.share_id,
+    ownerId: row.owner_id,
+    spreadsheetId: row.spreadsheet_id,
+    title: row.title,
+    ranges: JSON.parse(row.ranges),
+    access: row.access as DocRecord['access'],
+    allow: JSON.parse(row.allow),
+    ingestKeyHash: row.ingest_key_hash,
+    epoch: row.epoch,
+    seq: row.seq,
+    createdAt: row.created_at,
+    lastEditAt: row.last_edit_at,
+  };
+}
+
+export function toDocSync(row: Record<string, any>): DocSyncRecord {
+  return {
+    docId: row.doc_id,
+    ownerId: row.owner_id,
+    status: row.status,
+    lastSyncAt: row.last_sync_at,
+    lastError: row.last_error,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function toDriveChannel(row: Record<string, any>): DriveChannelRecord {
+  return {
+    channelId: row.channel_id,
+    docId: row.doc_id,
+    resourceId: row.resource_id,
+    tokenHash: row.token_hash,
+    expiresAt: row.expires_at,
+    createdAt: row.created_at,
+  };
+}
+
+export function toGoogleGrant(row: Record<string, any>): GoogleGrantRecord {
+  return {
+    ownerId: row.owner_id,
+    email: row.email,
+    scopes: JSON.parse(row.scopes),
+    sealedRefreshToken: row.sealed_refresh_token,
+    sealedAccessToken: row.sealed_access_token,
+    accessExpiresAt: row.access_expires_at,
+    updatedAt: row.updated_at,
+  };
+}
