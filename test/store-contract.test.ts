@@ -1,15 +1,33 @@
 // One contract for every Store implementation: each runs this same suite.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { checkGrids, clip, toAreas } from '../relay/cells/cells.ts';
 import { SqliteStore } from '../relay/store/sqlite.ts';
+import { PostgresStore } from '../relay/store/postgres.ts';
+import { TEST_DATABASE_URL } from './helpers/services.ts';
 import type { Batch, DocRecord, NewDoc, Store } from '../relay/store/store.ts';
 import type { RangeValues } from '../protocol/wire.ts';
 
-const stores: [string, () => Store][] = [
-  ['sqlite', () => new SqliteStore(join(mkdtempSync(join(tmpdir(), 'sheetcast-store-')), 'db'), { historyLimit: 5, batchIdLimit: 3 })],
+const limits = { historyLimit: 5, batchIdLimit: 3 };
+const schemas: string[] = [];
+afterAll(async () => {
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await client.end();
+});
+const stores: [string, () => Promise<Store>][] = [
+  ['sqlite', async () => new SqliteStore(join(mkdtempSync(join(tmpdir(), 'sheetcast-store-')), 'db'), limits)],
+  // Each Postgres store gets a schema of its own in the machine's real server.
+  ['postgres', () => {
+    const schema = `sheetcast_test_${randomBytes(6).toString('hex')}`;
+    schemas.push(schema);
+    return PostgresStore.open(TEST_DATABASE_URL, { ...limits, schema });
+  }],
 ];
 
 let counter = 0;
@@ -40,7 +58,7 @@ for (const [name, make] of stores) {
     afterEach(() => store?.close());
 
     it('creates docs and finds them by id, share and owner', async () => {
-      store = make();
+      store = await make();
       const doc = await store.createDoc(newDoc({ ownerId: 'google:1', spreadsheetId: 'abc' }));
       expect(doc).toMatchObject({ epoch: 1, seq: 0, lastEditAt: null });
       expect(await store.getDoc(doc.docId)).toEqual(doc);
@@ -50,7 +68,7 @@ for (const [name, make] of stores) {
     });
 
     it('assigns consecutive seqs to batches that change cells and keeps their deltas', async () => {
-      store = make();
+      store = await make();
       const doc = await store.createDoc(newDoc());
       const first = await store.applyBatch(doc.docId, batch(doc, [{ sheet: 'S', range: 'A1', values: [['x']] }], 1));
       const noop = await store.applyBatch(doc.docId, batch(doc, [{ sheet: 'S', range: 'A1', values: [['x']] }], 2));
@@ -64,7 +82,7 @@ for (const [name, make] of stores) {
     });
 
     it('keeps only the newest deltas and batch ids within their limits', async () => {
-      store = make();
+      store = await make();
       const doc = await store.createDoc(newDoc());
       for (let i = 1; i <= 8; i++) await store.applyBatch(doc.docId, batch(doc, [{ sheet: 'S', range: 'A1', values: [[`v${i}`]] }], i, `id${i}`));
       expect(await store.readDeltas(doc.docId, 1, 2)).toBeNull(); // seq 3 was pruned (limit 5)
@@ -76,7 +94,7 @@ for (const [name, make] of stores) {
     });
 
     it('starts a new epoch when ranges change: history dropped, cells outside deleted', async () => {
-      store = make();
+      store = await make();
       const doc = await store.createDoc(newDoc());
       await store.applyBatch(doc.docId, batch(doc, [{ sheet: 'S', range: 'A1:B2', values: [['a', 'b'], ['c', 'd']] }], 1));
       const updated = await store.updateDoc(doc.docId, { ranges: [{ sheet: 'S', range: 'A1:A2' }], title: 'New' });
@@ -87,7 +105,7 @@ for (const [name, make] of stores) {
     });
 
     it('deletes a doc with everything it stored', async () => {
-      store = make();
+      store = await make();
       const doc = await store.createDoc(newDoc());
       await store.applyBatch(doc.docId, batch(doc, [{ sheet: 'S', range: 'A1', values: [['x']] }], 1));
       expect(await store.deleteDoc(doc.docId)).toBe(true);
@@ -107,7 +125,7 @@ for (const [name, make] of stores) {
     afterEach(() => store?.close());
 
     it('carries the cells of a range that moved with its data or its tab, keeping their read times', async () => {
-      store = make();
+      store = await make();
       const doc = await store.createDoc(newDoc({ ranges: [{ sheet: 'S', range: 'A1:B2' }, { sheet: 'T', range: 'C3' }] }));
       await store.applyBatch(doc.docId, batch(doc, [{ sheet: 'S', range: 'A1:B2', values: [['a', 'b'], ['c', 'd']] }, { sheet: 'T', range: 'C3', values: [['t']] }], 1000));
       // a row inserted above S!A1:B2, and tab T renamed to U
@@ -121,11 +139,51 @@ for (const [name, make] of stores) {
     });
 
     it('leaves cells in place when a range changed shape', async () => {
-      store = make();
+      store = await make();
       const doc = await store.createDoc(newDoc({ ranges: [{ sheet: 'S', range: 'A1:A2' }] }));
       await store.applyBatch(doc.docId, batch(doc, [{ sheet: 'S', range: 'A1:A2', values: [['x'], ['y']] }], 1));
       await store.updateDoc(doc.docId, { ranges: [{ sheet: 'S', range: 'A1:A3' }] });
       expect((await store.readSnapshot(doc.docId))!.ranges[0]!.values).toEqual([['x'], ['y'], ['']]);
+    });
+  });
+}
+
+for (const [name, make] of stores) {
+  describe(`${name} store, Google records`, () => {
+    let store: Store;
+    afterEach(() => store?.close());
+
+    it('keeps one sealed grant per owner, replaced on save', async () => {
+      store = await make();
+      const grant = { ownerId: 'google:1', email: 'a@x.com', scopes: ['openid'], sealedRefreshToken: 'v1.r', sealedAccessToken: null, accessExpiresAt: null, updatedAt: 1 };
+      await store.saveGoogleGrant(grant);
+      await store.saveGoogleGrant({ ...grant, sealedAccessToken: 'v1.a', accessExpiresAt: 1_800_000_000_000, updatedAt: 2 });
+      expect(await store.getGoogleGrant('google:1')).toEqual({ ...grant, sealedAccessToken: 'v1.a', accessExpiresAt: 1_800_000_000_000, updatedAt: 2 });
+      await store.deleteGoogleGrant('google:1');
+      expect(await store.getGoogleGrant('google:1')).toBeNull();
+    });
+
+    it('keeps sync state per doc and lists an owner\'s', async () => {
+      store = await make();
+      const sync = { docId: 'd1', ownerId: 'google:1', status: 'live' as const, lastSyncAt: null, lastError: null, updatedAt: 1 };
+      await store.saveDocSync(sync);
+      await store.saveDocSync({ ...sync, docId: 'd2', status: 'reconnect_needed', lastError: 'revoked' });
+      expect(await store.getDocSync('d1')).toEqual(sync);
+      expect((await store.docSyncsOf('google:1')).map((s) => [s.docId, s.status])).toEqual([['d1', 'live'], ['d2', 'reconnect_needed']]);
+      await store.deleteDocSync('d1');
+      expect(await store.getDocSync('d1')).toBeNull();
+    });
+
+    it('finds Drive channels by id, by doc and by expiry', async () => {
+      store = await make();
+      const channel = { channelId: 'c1', docId: 'd1', resourceId: 'r1', tokenHash: 'h', expiresAt: 2000, createdAt: 1 };
+      await store.saveDriveChannel(channel);
+      await store.saveDriveChannel({ ...channel, channelId: 'c2', expiresAt: 1000 });
+      expect(await store.getDriveChannel('c1')).toEqual(channel);
+      expect((await store.driveChannelsOf('d1')).map((c) => c.channelId)).toEqual(['c2', 'c1']);
+      expect((await store.driveChannelsExpiringBefore(1500)).map((c) => c.channelId)).toEqual(['c2']);
+      await store.deleteDriveChannel('c2');
+      expect((await store.driveChannelsOf('d1')).map((c) => c.channelId)).toEqual(['c1']);
     });
   });
 }
