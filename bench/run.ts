@@ -1,6 +1,7 @@
 // `npm run bench [-- flags]`: measures the relay against SPEC.md's targets, beside a bare ws
 // server and a Socket.IO server in the same run, prints one table and writes the same figures
 // as JSON (and the fan-out chart as SVG) under bench/results/. `--help` lists the flags.
+// With DATABASE_URL set, ingest throughput is measured on Postgres as well.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -102,7 +103,8 @@ if (only.has('latency')) {
   results.latency = await latency({ viewers: number('latency-viewers'), rate: number('latency-rate'), durationMs: number('duration') * 1000, settleMs, ...relay }, log);
 }
 if (only.has('ingest')) {
-  results.ingest = await ingest({ concurrency: number('ingest-concurrency'), durationMs: number('ingest-duration') * 1000, ...relay }, log);
+  const databaseUrl = process.env.DATABASE_URL || undefined;
+  results.ingest = await ingest({ concurrency: number('ingest-concurrency'), durationMs: number('ingest-duration') * 1000, databaseUrl, ...relay }, log);
 }
 if (only.has('snapshot')) {
   results.snapshot = await snapshot({ cells: numbers('snapshot-cells'), repeats: number('snapshot-repeats'), ...relay }, log);
