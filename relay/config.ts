@@ -7,6 +7,10 @@ export interface Config {
   host: string;
   publicUrl: string;
   dataPath: string;
+  /** Postgres instead of the embedded store: what lets several instances share docs. */
+  databaseUrl: string | undefined;
+  /** Redis pub/sub between instances instead of the in-process bus. */
+  redisUrl: string | undefined;
   adminToken: string | undefined;
   secretKey: Buffer | undefined;
   googleClientIds: string[];
@@ -91,6 +95,21 @@ function url(env: Env, name: string): string | undefined {
   return raw.replace(/\/+$/, '');
 }
 
+function serviceUrl(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL | null = null;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    // reported below
+  }
+  if (!parsed || !protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must be a ${protocols.map((p) => `${p}//…`).join(' or ')} URL`);
+  }
+  return raw;
+}
+
 function flag(env: Env, name: string): boolean | undefined {
   const raw = text(env, name);
   if (raw === undefined) return undefined;
@@ -144,11 +163,6 @@ export function loadConfig(env: Env = process.env): Config {
   if (channelRenewMs >= channelTtlMs) {
     throw new ConfigError('SHEETCAST_DRIVE_CHANNEL_RENEW_MS', `must be shorter than SHEETCAST_DRIVE_CHANNEL_TTL_MS (${channelTtlMs})`);
   }
-  // The Postgres store and the Redis bus plug into the Store and Bus interfaces; until they
-  // ship, saying so beats silently running on a store the operator did not ask for.
-  for (const name of ['DATABASE_URL', 'REDIS_URL']) {
-    if (text(env, name) !== undefined) throw new ConfigError(name, 'is not supported by this version of the relay; unset it to use the embedded store');
-  }
   // With no way to publish configured, `npm start` shows the demo so a new user sees it work.
   const demo = flag(env, 'SHEETCAST_DEMO') ?? (adminToken === undefined && googleClientIds.length === 0);
 
@@ -157,6 +171,8 @@ export function loadConfig(env: Env = process.env): Config {
     host: text(env, 'HOST') ?? '127.0.0.1',
     publicUrl: url(env, 'PUBLIC_URL') ?? `http://localhost:${port}`,
     dataPath: text(env, 'SHEETCAST_DATA') ?? './data/sheetcast.db',
+    databaseUrl: serviceUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: serviceUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
     adminToken,
     secretKey: key,
     googleClientIds,

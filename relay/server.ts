@@ -3,16 +3,20 @@ import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { startDemo } from './demo.ts';
 
-let config: Config;
-try {
-  config = loadConfig();
-} catch (error) {
+function failOnConfig(error: unknown): never {
   if (!(error instanceof ConfigError)) throw error;
   process.stderr.write(`sheetcast: bad configuration: ${error.message}\n`);
   process.exit(78); // EX_CONFIG
 }
 
-const app = await buildApp(config);
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  failOnConfig(error);
+}
+
+const app = await buildApp(config).catch(failOnConfig);
 const demo = config.demo ? await startDemo(app) : null;
 await app.listen({ port: config.port, host: config.host });
 const address = app.server.address();

@@ -89,6 +89,17 @@ describe('the hub', () => {
     expect(socket.frames().filter((f) => f.type === 'delta')).toHaveLength(3);
   });
 
+  it('catches every loaded doc up from the store when the bus says it may have missed messages', async () => {
+    const { bus, doc } = await setUp();
+    const socket = new RecordingSocket();
+    await hub.join(socket as unknown as WebSocket, 's1', '127.0.0.1', null);
+    const silent = new Ingestor(store, { publish() {}, subscribe() {}, ping: async () => {}, close: async () => {} }, limits, { batch() {} });
+    await edit(silent, doc, 'missed while the bus was down');
+    expect(socket.frames().filter((f) => f.type === 'delta')).toEqual([]);
+    bus.publish({ type: 'resync' });
+    await expect.poll(() => socket.frames().filter((f) => f.type === 'delta').map((f) => f.seq)).toEqual([1]);
+  });
+
   it('closes a viewer whose send buffer is over the bound with 4408 and keeps sending to the rest', async () => {
     const { ingestor, doc } = await setUp();
     const [slow, fine] = [new RecordingSocket(), new RecordingSocket()];

@@ -77,7 +77,9 @@ describe('bad configuration', () => {
     [{ SHEETCAST_DEMO: 'maybe' }, 'SHEETCAST_DEMO'],
     [{ SHEETCAST_MAX_CELLS_PER_REQUEST: '-5' }, 'SHEETCAST_MAX_CELLS_PER_REQUEST'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
-    [{ DATABASE_URL: 'postgres://localhost/sheetcast' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'mysql://localhost/sheetcast' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/sheetcast' }, 'DATABASE_URL'],
+    [{ REDIS_URL: 'redis://127.0.0.1:1' }, 'REDIS_URL'],
   ];
   for (const [env, variable] of cases) {
     it(`fails at start with one line naming ${variable} (${Object.values(env)[0]})`, async () => {

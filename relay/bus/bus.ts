@@ -9,7 +9,9 @@ export type BusMessage =
   /** A doc's settings changed: `epoch` (ranges), `settings` (title, access), or unpublished. */
   | { type: 'doc'; docId: string; event: DocEvent }
   /** One instance's viewer count for a doc, so every instance can show the total. */
-  | { type: 'presence'; docId: string; instance: string; viewers: number };
+  | { type: 'presence'; docId: string; instance: string; viewers: number }
+  /** This instance may have missed messages (the bus reconnected): catch up from the store. */
+  | { type: 'resync' };
 
 export interface Bus {
   publish(message: BusMessage): void;

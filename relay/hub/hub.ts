@@ -205,6 +205,9 @@ export class Hub {
         }
         return;
       }
+      case 'resync':
+        for (const live of this.#docs.values()) if (!this.#busy.has(live.docId)) void this.#fillGap(live, null);
+        return;
     }
   }
 
@@ -219,9 +222,12 @@ export class Hub {
     this.#broadcast(live, live.apply(delta));
   }
 
-  /** The bus lost a delta: fetch the missing ones from the store before sending anything on. */
-  async #fillGap(live: LiveDoc, delta: Delta): Promise<void> {
-    this.#busy.set(live.docId, [delta]);
+  /**
+   * The bus lost a delta (or may have: `delta` null after it reconnected): fetch the missing ones
+   * from the store before sending anything on.
+   */
+  async #fillGap(live: LiveDoc, delta: Delta | null): Promise<void> {
+    this.#busy.set(live.docId, delta ? [delta] : []);
     const missed = await this.#store.readDeltas(live.docId, live.epoch, live.seq).catch(() => null);
     if (!missed) return this.#reload(live.docId);
     this.#busy.get(live.docId)?.unshift(...missed);
@@ -297,11 +303,18 @@ export class Hub {
   }
 
   #sendPresence(): void {
+    const now = Date.now();
     for (const live of this.#docs.values()) {
+      const local = live.viewers.size;
+      // Other instances forget a count they have not heard for a while: repeat it before then.
+      if (local !== live.localReported || now - live.localReportedAt > PRESENCE_TTL_MS / 2) {
+        live.localReported = local;
+        live.localReportedAt = now;
+        this.#bus.publish({ type: 'presence', docId: live.docId, instance: this.instance, viewers: local });
+      }
       const viewers = this.viewerCount(live.docId);
       if (viewers === live.presenceSent) continue;
       live.presenceSent = viewers;
-      this.#bus.publish({ type: 'presence', docId: live.docId, instance: this.instance, viewers: live.viewers.size });
       this.#broadcast(live, toFrame({ type: 'presence', viewers } satisfies PresenceFrame));
     }
   }

@@ -20,6 +20,9 @@ export class LiveDoc {
   /** Viewers between arriving and being added; the doc stays loaded for them. */
   joining = 0;
   presenceSent = -1;
+  /** This instance's own count as last told to the others, and when. */
+  localReported = -1;
+  localReportedAt = 0;
   epoch = 0;
   seq = 0;
   title = '';

@@ -1,6 +1,8 @@
 import fp from 'fastify-plugin';
 import type { Bus } from '../bus/bus.ts';
 import { LocalBus } from '../bus/local.ts';
+import { RedisBus } from '../bus/redis.ts';
+import { ConfigError } from '../config.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -10,7 +12,12 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    const bus = new LocalBus();
+    const url = app.config.redisUrl;
+    const bus: Bus = url
+      ? await RedisBus.open(url, (error) => app.log.error({ err: error }, 'Redis bus')).catch((error: Error) => {
+          throw new ConfigError('REDIS_URL', `cannot use Redis: ${error.message}`);
+        })
+      : new LocalBus();
     app.decorate('bus', bus);
     app.addHook('onClose', async () => bus.close());
   },
