@@ -1,9 +1,11 @@
 // Everything the add-on remembers about a published doc, and how it maps onto document
 // properties (read with one getProperties, written with one setProperties per run).
-
+import type { RecentSend } from '../../protocol/sidebar.ts';
 import type { Access, PublishedRange } from '../../protocol/wire.ts';
 import type { Baseline, Cursor } from './baseline.ts';
 import { readBlob, writeBlob, type PropertyMap } from './blob.ts';
+
+export type { RecentSend };
 
 export interface PublishedDoc {
   docId: string;
@@ -24,13 +26,6 @@ export interface OutboxEntry {
   batchId: string;
   payload: string;
   cells: number;
-}
-
-export interface RecentSend {
-  at: number;
-  kind: 'edits' | 'snapshot';
-  cells: number;
-  ranges: string[];
 }
 
 export interface Status {

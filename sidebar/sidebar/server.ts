@@ -1,45 +1,18 @@
 // The one way the sidebar talks to the add-on: `google.script.run`, one promise per call,
 // typed by the add-on's sidebar-callable functions (SPEC.md, "The add-on").
 import { formatA1, parseA1 } from '../../protocol/a1.ts';
-import type { Access, PublishedRange } from '../../protocol/wire.ts';
+import type { PublishOptions, SidebarState } from '../../protocol/sidebar.ts';
+import type { PublishedRange } from '../../protocol/wire.ts';
 
-/** What the add-on reports about this spreadsheet's publication. */
-export interface AddonState {
-  /** True while this spreadsheet is published. */
-  published: boolean;
-  /** The doc's title when published, else the spreadsheet's name (the default title). */
-  title: string;
-  ranges: PublishedRange[];
-  access: Access;
-  allow: string[];
-  shareId: string | null;
-  viewUrl: string | null;
-  embedUrl: string | null;
-  /** Batches sent to the relay since midnight in the script's time zone. */
-  sentToday: number;
-  /** The last failure in words (relay unreachable, key rejected…), null when all is well. */
-  lastError: string | null;
-  /** Batches waiting for the relay to answer (kept and re-sent in order). */
-  pending?: number;
-  /** The last batches delivered, newest last. */
-  recent?: RecentSend[];
-}
+/** What the sidebar shows of the add-on's state (the rest is for the plain page and debugging). */
+export type AddonState = Pick<
+  SidebarState,
+  'published' | 'title' | 'ranges' | 'access' | 'allow' | 'shareId' | 'viewUrl' | 'embedUrl' | 'sentToday' | 'lastError'
+> &
+  Partial<Pick<SidebarState, 'pending' | 'recent'>>;
 
-export interface RecentSend {
-  /** ms since epoch */
-  at: number;
-  kind: 'edits' | 'snapshot';
-  cells: number;
-  /** `Sheet1!B2:C3`, one per range in the batch. */
-  ranges: string[];
-}
-
-export interface PublishSettings {
-  title: string;
-  ranges: PublishedRange[];
-  access: Access;
-  allow: string[];
-}
+/** The sidebar always sends every setting. */
+export type PublishSettings = Required<PublishOptions>;
 
 export interface ServerFunctions {
   getState(): AddonState;

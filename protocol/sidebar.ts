@@ -1,0 +1,62 @@
+// What the add-on's sidebar exchanges with the add-on's server functions through
+// google.script.run (SPEC.md, "The add-on"). Types only: both sides bundle this file.
+import type { Access, PublishedRange } from './wire.ts';
+
+/** A batch the add-on delivered to the relay, as the sidebar lists it. */
+export interface RecentSend {
+  /** ms since the epoch */
+  at: number;
+  kind: 'edits' | 'snapshot';
+  cells: number;
+  /** `Sheet1!B2:C3`, one per range in the batch. */
+  ranges: string[];
+}
+
+export interface PublishOptions {
+  title?: string;
+  ranges: PublishedRange[];
+  access?: Access;
+  allow?: string[];
+}
+
+export interface SidebarState {
+  /** True while this spreadsheet is published. */
+  published: boolean;
+  /** The doc's title when published, else the spreadsheet's name (the default title). */
+  title: string;
+  ranges: PublishedRange[];
+  access: Access;
+  allow: string[];
+  shareId: string | null;
+  viewUrl: string | null;
+  /** The relay's embed script. */
+  embedUrl: string | null;
+  /** Batches delivered to the relay since midnight in the script's time zone. */
+  sentToday: number;
+  /** The last problem in words, unless a later send succeeded; null when all is well. */
+  lastError: string | null;
+
+  /** The relay this build of the add-on talks to. */
+  relayUrl: string;
+  /** The account the add-on runs as here (for triggers: the publisher). */
+  user: string;
+  /** `<script src=…embed.js></script><sheetcast-view share=…>` to paste into a page. */
+  embedSnippet: string | null;
+  /** True when the edit, change and hourly triggers are all installed for this spreadsheet. */
+  triggersInstalled: boolean;
+  /** Batches waiting in the outbox for the relay to answer. */
+  pending: number;
+  /** A snapshot will stand for batches that did not fit the outbox. */
+  resync: boolean;
+  lastSentAt: number | null;
+  recent: RecentSend[];
+}
+
+
+/** The functions the sidebar may call, as google.script.run exposes them. */
+export interface ServerFunctions {
+  getState(): SidebarState;
+  publish(options: PublishOptions): SidebarState;
+  unpublish(): SidebarState;
+  useSelection(): PublishedRange;
+}
