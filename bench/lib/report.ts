@@ -100,7 +100,13 @@ export function render(results: Results): string {
         f.rows.map((r) => [r.viewers, r.server, r.last.p50, r.last.p99, r.last.max, r.median.p50, pct(r.utilization), r.cpuMsPerEdit, pct(r.kernelShare), pct(r.harnessUtilization)]),
       ),
     );
-    out.push('', table(['viewers', 'relay/bare-ws p50', 'p99', 'relay/Socket.IO p50', 'p99'], f.ratios.map((r) => [r.viewers, r.relayToBareP50, r.relayToBareP99, r.relayToSocketIoP50, r.relayToSocketIoP99])));
+    out.push(
+      '',
+      table(
+        ['viewers', 'relay/bare-ws p50', 'p99', 'CPU', 'relay/Socket.IO p50', 'p99', 'CPU'],
+        f.ratios.map((r) => [r.viewers, r.relayToBareP50, r.relayToBareP99, r.relayToBareCpu, r.relayToSocketIoP50, r.relayToSocketIoP99, r.relayToSocketIoCpu]),
+      ),
+    );
     out.push('', 'Memory per idle viewer (after a forced GC)');
     out.push(table(['server', 'viewers', 'heap KB/viewer', 'RSS KB/viewer', 'heap MB', 'RSS MB'], f.memory.map((r) => [r.server, r.viewers, kb(r.heapBytesPerViewer), kb(r.rssBytesPerViewer), (r.heapUsed / 2 ** 20).toFixed(1), (r.rss / 2 ** 20).toFixed(1)])));
   }

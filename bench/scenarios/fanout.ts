@@ -45,7 +45,16 @@ export interface MemoryRow {
 export interface FanoutResult {
   rows: FanoutRow[];
   memory: MemoryRow[];
-  ratios: { viewers: number; relayToBareP50: number; relayToBareP99: number; relayToSocketIoP50: number; relayToSocketIoP99: number }[];
+  ratios: {
+    viewers: number;
+    relayToBareP50: number;
+    relayToBareP99: number;
+    relayToSocketIoP50: number;
+    relayToSocketIoP99: number;
+    /** Server CPU time per edit, relay over bare ws: what other processes on the machine disturb least. */
+    relayToBareCpu: number;
+    relayToSocketIoCpu: number;
+  }[];
 }
 
 interface Contender {
@@ -131,14 +140,16 @@ export async function fanout(options: FanoutOptions, log: (line: string) => void
     }
 
     const ratios = options.viewers.map((viewers) => {
-      const at = (server: Target['name']) => rows.find((r) => r.viewers === viewers && r.server === server)!.last;
-      const relayRow = at('relay');
+      const at = (server: Target['name']) => rows.find((r) => r.viewers === viewers && r.server === server)!;
+      const [relayRow, bare, socketIo] = [at('relay'), at('bare-ws'), at('socket.io')];
       return {
         viewers,
-        relayToBareP50: round(relayRow.p50 / at('bare-ws').p50),
-        relayToBareP99: round(relayRow.p99 / at('bare-ws').p99),
-        relayToSocketIoP50: round(relayRow.p50 / at('socket.io').p50),
-        relayToSocketIoP99: round(relayRow.p99 / at('socket.io').p99),
+        relayToBareP50: round(relayRow.last.p50 / bare.last.p50),
+        relayToBareP99: round(relayRow.last.p99 / bare.last.p99),
+        relayToSocketIoP50: round(relayRow.last.p50 / socketIo.last.p50),
+        relayToSocketIoP99: round(relayRow.last.p99 / socketIo.last.p99),
+        relayToBareCpu: round(relayRow.cpuMsPerEdit / bare.cpuMsPerEdit),
+        relayToSocketIoCpu: round(relayRow.cpuMsPerEdit / socketIo.cpuMsPerEdit),
       };
     });
     return { rows, memory, ratios };
