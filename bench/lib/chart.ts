@@ -3,6 +3,7 @@
 import type { FanoutRow } from '../scenarios/fanout.ts';
 
 const COLOURS: Record<FanoutRow['server'], string> = { relay: '#1a73e8', 'bare-ws': '#188038', 'socket.io': '#d93025' };
+const TARGET_MS = 100;
 const W = 640;
 const H = 400;
 const PAD = { left: 64, right: 130, top: 40, bottom: 56 };
@@ -37,6 +38,11 @@ export function fanoutChart(rows: FanoutRow[], caption: string): string {
     out.push(`<text x="${x(size)}" y="${H - PAD.bottom + 20}" text-anchor="middle">${size.toLocaleString('en-US')}</text>`);
   }
   out.push(`<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${H - PAD.bottom}" y2="${H - PAD.bottom}" stroke="#555"/>`);
+  // SPEC.md's target: p99 under 100 ms at 10,000 viewers.
+  if (maxY >= TARGET_MS && maxX >= 10_000) {
+    out.push(`<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(TARGET_MS)}" y2="${y(TARGET_MS)}" stroke="#888" stroke-dasharray="2 3"/>`);
+    out.push(`<text x="${PAD.left + 6}" y="${y(TARGET_MS) - 5}" fill="#666">target: p99 &lt; ${TARGET_MS} ms at 10,000</text>`);
+  }
   out.push(`<text x="${(PAD.left + W - PAD.right) / 2}" y="${H - 12}" text-anchor="middle">viewers of one doc</text>`);
   out.push(`<text transform="translate(16 ${(PAD.top + H - PAD.bottom) / 2}) rotate(-90)" text-anchor="middle">ms, ingest POST → last viewer</text>`);
   servers.forEach((server, i) => {
