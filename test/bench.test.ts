@@ -69,6 +69,8 @@ describe('npm run bench', () => {
       expect(row.last).toEqual(summary);
       expect(row.last.n).toBe(3);
       expectOrdered(row.last);
+      expect(row.delivery.n).toBe(3 * row.viewers);
+      expect(row.delivery.max).toBe(row.last.max);
       expect(row.utilization).toBeGreaterThan(0);
       expect(row.utilization).toBeLessThanOrEqual(1);
     }

@@ -141,13 +141,13 @@ const commands = {
     return { viewers: viewers.length };
   },
 
-  /** One edit, closed loop: ms from posting to the last viewer's receipt, and the median viewer's. */
+  /** One edit, closed loop: ms from posting to the last viewer's receipt, and to every viewer's. */
   async edit(args: { url: string; doc: DocTarget }) {
     const edit = await postEdit(args.url, args.doc, 'A1', true);
     await settled(edit, 60_000);
     pending.delete(edit.id);
     const sorted = edit.samples!.sort((a, b) => a - b);
-    return { lastMs: edit.last - edit.sent, medianMs: sorted[Math.floor(sorted.length / 2)] ?? 0 };
+    return { lastMs: edit.last - edit.sent, medianMs: sorted[Math.floor(sorted.length / 2)] ?? 0, deliveries: sorted };
   },
 
   /**

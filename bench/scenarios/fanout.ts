@@ -25,6 +25,8 @@ export interface FanoutRow {
   last: Summary;
   /** ms from posting the edit to the median viewer's receipt. */
   median: Summary;
+  /** ms from posting the edit to each viewer's receipt, over every delivery of every edit. */
+  delivery: Summary;
   /** The server's event loop utilization while its edits were measured (0..1). */
   utilization: number;
   harnessUtilization: number;
@@ -89,13 +91,13 @@ export async function fanout(options: FanoutOptions, log: (line: string) => void
       }
       await new Promise((resolve) => setTimeout(resolve, options.settleMs));
 
-      const samples = new Map(contenders.map((c) => [c, { last: [] as number[], median: [] as number[], usage: new Usage(), harness: [] as number[] }]));
+      const samples = new Map(contenders.map((c) => [c, { last: [] as number[], median: [] as number[], deliveries: [] as number[], usage: new Usage(), harness: [] as number[] }]));
       for (let i = 0; i < options.warmup + options.edits; i++) {
         // Rotate who goes first, so no server always follows the same one.
         const order = contenders.map((_, k) => contenders[(i + k) % contenders.length]!);
         for (const c of order) {
           const before = await c.target.stats();
-          const result = await c.harness.call<{ lastMs: number; medianMs: number; harnessUtilization: number }>('edit', {
+          const result = await c.harness.call<{ lastMs: number; medianMs: number; deliveries: number[]; harnessUtilization: number }>('edit', {
             url: c.target.url,
             doc: { docId: c.doc.docId, token: c.doc.token, viewers: size },
           });
@@ -104,6 +106,7 @@ export async function fanout(options: FanoutOptions, log: (line: string) => void
           const s = samples.get(c)!;
           s.last.push(result.lastMs);
           s.median.push(result.medianMs);
+          for (const ms of result.deliveries) s.deliveries.push(ms);
           s.usage.add(before, after);
           s.harness.push(result.harnessUtilization);
         }
@@ -115,6 +118,7 @@ export async function fanout(options: FanoutOptions, log: (line: string) => void
           server: c.target.name,
           last: summarize(s.last),
           median: summarize(s.median),
+          delivery: summarize(s.deliveries),
           utilization: s.usage.utilization,
           harnessUtilization: round(s.harness.reduce((a, b) => a + b, 0) / Math.max(1, s.harness.length), 3),
           cpuMsPerEdit: round(s.usage.cpuMs / Math.max(1, s.last.length)),
