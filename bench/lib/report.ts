@@ -80,7 +80,7 @@ function table(header: string[], rows: (string | number)[][]): string {
   // A short row (a note in place of figures) does not widen the columns after its last cell.
   const widths = header.map((_, i) => Math.max(...cells.map((r) => (i < r.length - 1 || r.length === header.length ? (r[i]?.length ?? 0) : 0))));
   // Figures right-aligned, words left-aligned.
-  const line = (r: string[]) => r.map((c, i) => (/^[\d.,:× -]+$/.test(c) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (r: string[]) => r.map((c, i) => (/^-?[\d.,]+×?$/.test(c) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
   return [line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
 
