@@ -124,6 +124,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayTarge
     SHEETCAST_BENCH: '1',
     SHEETCAST_MAX_CONNECTIONS_PER_IP: '1000000',
     SHEETCAST_MAX_VIEWERS_PER_DOC: '1000000',
+    // --snapshot-cells may ask for docs larger than the default limit.
     SHEETCAST_MAX_CELLS_PER_DOC: '1000000',
     LOG_LEVEL: 'warn',
     ...options.env,
