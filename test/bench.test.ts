@@ -98,6 +98,8 @@ describe('npm run bench', () => {
     expect(results.snapshot!.map((r) => r.cells)).toEqual([100, 1000]);
     const [small, large] = results.snapshot!;
     expect(large!.bytes).toBeGreaterThan(small!.bytes);
+    expectOrdered(large!.cold);
+    expect(large!.cold.n).toBe(2);
     expectOrdered(large!.cached);
     expectOrdered(large!.afterEdit);
 

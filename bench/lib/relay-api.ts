@@ -48,3 +48,10 @@ export async function fill(relay: RelayTarget, doc: PublishResponse, rows: numbe
   const ranges: RangeValues[] = [{ sheet: 'Sheet1', range: block(rows, columns), values }];
   await call(`${relay.url}/v1/docs/${doc.docId}/snapshot`, 'PUT', doc.ingestKey, { batchId: randomUUID(), at: Date.now(), ranges });
 }
+
+/** The doc's viewers as the relay counts them (0 once the last one left and the doc was unloaded). */
+export async function viewerCount(relay: RelayTarget, docId: string): Promise<number> {
+  const response = await fetch(`${relay.url}/v1/docs/${docId}`, { headers: { authorization: `Bearer ${relay.adminToken}` } });
+  if (!response.ok) throw new Error(`GET /v1/docs/${docId}: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { viewers: number }).viewers;
+}

@@ -1,8 +1,9 @@
-// Snapshot: how long a newly connecting viewer waits for the whole doc, by doc size. "cached":
-// nothing changed since the last viewer joined (the frame is serialized already); "after an
-// edit": each viewer joins right after an edit, so the relay serializes the snapshot anew.
+// Snapshot: how long a newly connecting viewer waits for the whole doc, by doc size. "cold":
+// the doc's only viewer, so the relay reads the doc from the store first; "cached": someone
+// else is watching and nothing changed since the last viewer joined (the frame is serialized
+// already); "after an edit": each viewer joins right after an edit, so the frame is made anew.
 import { Harness, startRelay } from '../lib/processes.ts';
-import { block, fill, publish } from '../lib/relay-api.ts';
+import { block, fill, publish, viewerCount } from '../lib/relay-api.ts';
 import { summarize, type Summary } from '../lib/stats.ts';
 
 export interface SnapshotOptions {
@@ -15,6 +16,7 @@ export interface SnapshotOptions {
 export interface SnapshotRow {
   cells: number;
   bytes: number;
+  cold: Summary;
   cached: Summary;
   afterEdit: Summary;
 }
@@ -34,9 +36,16 @@ export async function snapshot(options: SnapshotOptions, log: (line: string) => 
       const { rows: height, columns } = shape(cells);
       const doc = await publish(relay, `Snapshot ${cells}`, block(height, columns));
       await fill(relay, doc, height, columns);
-      // One viewer keeps the doc live, as on any doc someone is watching.
-      await harness.call('connect', { client: 'ws', url: relay.url, shares: [doc.shareId], perShare: 1, concurrency: 1 });
       log(`snapshot: ${cells} cells, ${options.repeats} new viewers each way`);
+      const cold: number[] = [];
+      for (let i = 0; i < options.repeats; i++) {
+        // Each one alone: the last viewer's leaving unloads the doc, so wait for that first.
+        while ((await viewerCount(relay, doc.docId)) > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+        const one = await harness.call<{ times: number[] }>('snapshot', { url: relay.url, share: doc.shareId, repeats: 1 });
+        cold.push(one.times[0]!);
+      }
+      // From here one viewer keeps the doc live, as on any doc someone is watching.
+      await harness.call('connect', { client: 'ws', url: relay.url, shares: [doc.shareId], perShare: 1, concurrency: 1 });
       const cached = await harness.call<{ times: number[]; bytes: number }>('snapshot', { url: relay.url, share: doc.shareId, repeats: options.repeats });
       const afterEdit = await harness.call<{ times: number[]; bytes: number }>('snapshot', {
         url: relay.url,
@@ -44,7 +53,7 @@ export async function snapshot(options: SnapshotOptions, log: (line: string) => 
         repeats: options.repeats,
         editBefore: { docId: doc.docId, token: doc.ingestKey, viewers: 0 },
       });
-      rows.push({ cells: height * columns, bytes: cached.bytes, cached: summarize(cached.times), afterEdit: summarize(afterEdit.times) });
+      rows.push({ cells: height * columns, bytes: cached.bytes, cold: summarize(cold), cached: summarize(cached.times), afterEdit: summarize(afterEdit.times) });
       await harness.call('closeAll', {});
     }
     return rows;
