@@ -123,12 +123,17 @@ export class SqliteStore implements Store {
       cellsIn: db.prepare(
         'SELECT row, col, value, at FROM cells WHERE doc_id = ? AND sheet = ? AND row BETWEEN ? AND ? AND col BETWEEN ? AND ?',
       ),
+      valuesIn: db.prepare(
+        'SELECT row, col, value FROM cells WHERE doc_id = ? AND sheet = ? AND row BETWEEN ? AND ? AND col BETWEEN ? AND ?',
+      ),
       insertDelta: db.prepare('INSERT INTO deltas (doc_id, seq, changes) VALUES (?, ?, ?)'),
       pruneDeltas: db.prepare('DELETE FROM deltas WHERE doc_id = ? AND seq <= ?'),
       deltasAfter: db.prepare('SELECT seq, changes FROM deltas WHERE doc_id = ? AND seq > ? ORDER BY seq'),
       advance: db.prepare('UPDATE docs SET seq = ?, batch_count = ?, last_edit_at = ? WHERE doc_id = ?'),
       countBatch: db.prepare('UPDATE docs SET batch_count = ? WHERE doc_id = ?'),
     };
+    // A snapshot reads every cell of its ranges: rows as arrays rather than objects halve that.
+    this.#sql.valuesIn!.setReturnArrays(true);
   }
 
   #migrate(): void {
@@ -339,12 +344,8 @@ export class SqliteStore implements Store {
       const values = Array.from({ length: rect.bottom - rect.top + 1 }, () =>
         new Array<string>(rect.right - rect.left + 1).fill(''),
       );
-      const cells = this.#sql.cellsIn!.all(docId, r.sheet, rect.top, rect.bottom, rect.left, rect.right) as {
-        row: number;
-        col: number;
-        value: string;
-      }[];
-      for (const c of cells) values[c.row - rect.top]![c.col - rect.left] = c.value;
+      const cells = this.#sql.valuesIn!.all(docId, r.sheet, rect.top, rect.bottom, rect.left, rect.right) as unknown as [number, number, string][];
+      for (const [row, col, value] of cells) values[row - rect.top]![col - rect.left] = value;
       return { sheet: r.sheet, range: r.range, values };
     });
     return { epoch: doc.epoch, seq: doc.seq, title: doc.title, ranges };
