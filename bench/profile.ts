@@ -1,8 +1,11 @@
-// `node bench/profile.ts <file.cpuprofile> [--top N]`: where a `--cpu-prof` profile of the relay
-// spent its time, by function (self time) and by package, as text. `npm run bench -- --profile`
-// writes the profiles; open them in Chrome DevTools or speedscope for the flame graph.
-import { readFileSync } from 'node:fs';
+// `node bench/profile.ts <file.cpuprofile> [--top N] [--inside fn] [--callers fn] [--svg out.svg]`:
+// where a `--cpu-prof` profile of the relay spent its time, by function (self time) and by
+// package, as text; with `--svg`, as a flame graph. `npm run bench -- --profile` writes the
+// profiles (Chrome DevTools and speedscope open them too).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
+import { flameGraph, type FlameFrame } from './lib/flamegraph.ts';
 
 interface ProfileNode {
   id: number;
@@ -19,11 +22,11 @@ interface Profile {
 }
 
 const { values, positionals } = parseArgs({
-  options: { top: { type: 'string', default: '25' }, callers: { type: 'string' }, inside: { type: 'string' } },
+  options: { top: { type: 'string', default: '25' }, callers: { type: 'string' }, inside: { type: 'string' }, svg: { type: 'string' } },
   allowPositionals: true,
 });
 if (positionals.length !== 1) {
-  process.stderr.write('usage: node bench/profile.ts <file.cpuprofile> [--top N] [--callers <function>] [--inside <function>]\n');
+  process.stderr.write('usage: node bench/profile.ts <file.cpuprofile> [--top N] [--callers <function>] [--inside <function>] [--svg <file>]\n');
   process.exit(64);
 }
 const profile = JSON.parse(readFileSync(positionals[0]!, 'utf8')) as Profile;
@@ -92,4 +95,26 @@ if (values.callers) {
     stacks.set(key, (stacks.get(key) ?? 0) + micros);
   }
   print(`Callers of ${values.callers}`, stacks);
+}
+
+// `--svg file`: the flame graph of the counted samples, rooted at `--inside`'s function if given.
+if (values.svg) {
+  const frame = (id: number): FlameFrame => {
+    const node = byId.get(id)!;
+    const children = (node.children ?? []).map(frame).filter((c) => c.total > 0);
+    const total = (self.get(id) ?? 0) + children.reduce((sum, c) => sum + c.total, 0);
+    const place = node.callFrame.url ? where(node.callFrame.url).replace(/^(relay|protocol|bench)\/.*/, '$1') : '(native)';
+    return { name: node.callFrame.functionName || '(anonymous)', where: place, total, children };
+  };
+  const isRoot = (id: number) => {
+    if (values.inside === undefined) return !parent.has(id);
+    if (byId.get(id)!.callFrame.functionName !== values.inside) return false;
+    for (let at = parent.get(id); at !== undefined; at = parent.get(at)) if (byId.get(at)!.callFrame.functionName === values.inside) return false;
+    return true;
+  };
+  const roots = profile.nodes.filter((n) => isRoot(n.id)).map((n) => frame(n.id)).filter((f) => f.total > 0);
+  const root: FlameFrame = roots.length === 1 ? roots[0]! : { name: values.inside ?? '(root)', where: 'all calls', total: roots.reduce((s, r) => s + r.total, 0), children: roots };
+  const caption = `${basename(positionals[0]!)}${values.inside ? `, inside ${values.inside}` : ''}: ${(root.total / 1000).toFixed(0)} ms sampled`;
+  writeFileSync(values.svg, flameGraph(root, caption));
+  process.stdout.write(`\nflame graph: ${values.svg}\n`);
 }
