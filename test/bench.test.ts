@@ -180,6 +180,7 @@ describe('group commit in the SQLite store', () => {
     return {
       batchId,
       at: 1_000,
+      epoch: 1,
       writes: [{ sheet: 'Sheet1', row, col, value: value as string }],
       areas: [{ sheet: 'Sheet1', rect: { top: row, left: col, bottom: row, right: col } }],
       incoming: 1,

@@ -49,7 +49,7 @@ function newDoc(over: Partial<NewDoc> = {}): NewDoc {
 
 function batch(doc: DocRecord, grids: RangeValues[], at: number, batchId = `b${++counter}`): Batch {
   const clipped = clip(grids, checkGrids(grids, 'edits'), toAreas(doc.ranges));
-  return { batchId, at, ...clipped };
+  return { batchId, at, epoch: doc.epoch, ...clipped };
 }
 
 for (const [name, make] of stores) {
@@ -184,6 +184,27 @@ for (const [name, make] of stores) {
       expect((await store.driveChannelsExpiringBefore(1500)).map((c) => c.channelId)).toEqual(['c2']);
       await store.deleteDriveChannel('c2');
       expect((await store.driveChannelsOf('d1')).map((c) => c.channelId)).toEqual(['c1']);
+    });
+  });
+}
+
+for (const [name, make] of stores) {
+  describe(`${name} store, when ranges change under a batch`, () => {
+    let store: Store;
+    afterEach(() => store?.close());
+
+    it('never stores a cell outside the current ranges, even from a batch clipped under the old ones', async () => {
+      store = await make();
+      const doc = await store.createDoc(newDoc({ ranges: [{ sheet: 'S', range: 'A1:B2' }] }));
+      // clipped while A1:B2 was published...
+      const late = batch(doc, [{ sheet: 'S', range: 'A1:B2', values: [['in', 'out'], ['out', 'out']] }], 1);
+      // ...and stored after the ranges shrank to A1
+      await store.updateDoc(doc.docId, { ranges: [{ sheet: 'S', range: 'A1' }] });
+      const outcome = await store.applyBatch(doc.docId, late);
+      expect(outcome!.result).toMatchObject({ applied: 1, dropped: 3 });
+      expect(outcome!.delta).toMatchObject({ epoch: 2, changes: [{ sheet: 'S', range: 'A1', values: [['in']] }] });
+      await store.updateDoc(doc.docId, { ranges: [{ sheet: 'S', range: 'A1:B2' }] });
+      expect((await store.readSnapshot(doc.docId))!.ranges[0]!.values).toEqual([['in', ''], ['', '']]);
     });
   });
 }

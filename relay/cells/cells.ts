@@ -44,6 +44,23 @@ export function publishedCellCount(areas: Area[]): number {
   return areas.reduce((n, a) => n + cellCount(a.rect), 0);
 }
 
+/**
+ * Clips an already-clipped batch again to `ranges`, for a batch that was clipped under ranges
+ * that changed before it was stored: nothing outside the current ranges is ever written.
+ */
+export function reclip<T extends { writes: CellWrite[]; areas: Area[] }>(batch: T, ranges: PublishedRange[]): T {
+  const current = toAreas(ranges);
+  const inside = (w: CellWrite) =>
+    current.some((a) => a.sheet === w.sheet && w.row >= a.rect.top && w.row <= a.rect.bottom && w.col >= a.rect.left && w.col <= a.rect.right);
+  const areas = batch.areas.flatMap((area) =>
+    current.flatMap((a) => {
+      const both = a.sheet === area.sheet ? intersect(area.rect, a.rect) : null;
+      return both ? [{ sheet: area.sheet, rect: both }] : [];
+    }),
+  );
+  return { ...batch, writes: batch.writes.filter(inside), areas };
+}
+
 export interface RangeMove {
   from: Area;
   to: Area;

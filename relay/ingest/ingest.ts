@@ -47,6 +47,7 @@ export class Ingestor {
     const outcome = await this.#store.applyBatch(doc.docId, {
       batchId: batch.batchId,
       at: batch.at,
+      epoch: doc.epoch,
       writes: clipped.writes,
       areas: clipped.areas,
       incoming: clipped.incoming,

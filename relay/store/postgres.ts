@@ -4,7 +4,7 @@
 import pg from 'pg';
 import type { ShareSnapshot } from '../../protocol/wire.ts';
 import { parseA1 } from '../../protocol/a1.ts';
-import { describeChanges, rangeMoves, type RangeMove } from '../cells/cells.ts';
+import { describeChanges, rangeMoves, reclip, type RangeMove } from '../cells/cells.ts';
 import { toDoc, toDocSync, toDriveChannel, toGoogleGrant, type DocRow } from './rows.ts';
 import {
   resolveWrites,
@@ -218,10 +218,11 @@ export class PostgresStore implements Store {
     });
   }
 
-  async applyBatch(docId: string, batch: Batch): Promise<BatchOutcome | null> {
+  async applyBatch(docId: string, clipped: Batch): Promise<BatchOutcome | null> {
     return this.#transaction(async (c) => {
       const row = await this.#one('SELECT * FROM docs WHERE doc_id = $1 FOR UPDATE', [docId], (r: DocRow) => r, c);
       if (!row) return null;
+      const batch = row.epoch === clipped.epoch ? clipped : reclip(clipped, JSON.parse(row.ranges));
       const prior = await this.#one('SELECT result FROM batches WHERE doc_id = $1 AND batch_id = $2', [docId, batch.batchId], (r) => r.result as string, c);
       if (prior) return { result: { ...JSON.parse(prior), duplicate: true }, delta: null };
 

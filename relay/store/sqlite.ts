@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { ShareSnapshot } from '../../protocol/wire.ts';
 import { parseA1 } from '../../protocol/a1.ts';
-import { describeChanges, rangeMoves, type RangeMove } from '../cells/cells.ts';
+import { describeChanges, rangeMoves, reclip, type RangeMove } from '../cells/cells.ts';
 import {
   resolveWrites,
   type Batch,
@@ -307,10 +307,11 @@ export class SqliteStore implements Store {
     });
   }
 
-  #applyOne(docId: string, batch: Batch): BatchOutcome | null {
+  #applyOne(docId: string, clipped: Batch): BatchOutcome | null {
     const sql = this.#sql;
     const row = sql.docById!.get(docId) as DocRow | undefined;
     if (!row) return null;
+    const batch = row.epoch === clipped.epoch ? clipped : reclip(clipped, JSON.parse(row.ranges));
     const prior = sql.batch!.get(docId, batch.batchId) as { result: string } | undefined;
     if (prior) return { result: { ...JSON.parse(prior.result), duplicate: true }, delta: null };
 

@@ -36,6 +36,8 @@ export interface DocChange {
 export interface Batch {
   batchId: string;
   at: number;
+  /** The epoch whose ranges clipped it: if the ranges changed since, the store clips it again. */
+  epoch: number;
   writes: CellWrite[];
   areas: Area[];
   /** Cells in the request; those not applied are reported as dropped. */
