@@ -85,6 +85,8 @@ type Client = pg.PoolClient;
 export class PostgresStore implements Store {
   readonly #pool: pg.Pool;
   readonly #options: PostgresStoreOptions;
+  readonly #queued: { docId: string; batch: Batch; resolve(outcome: BatchOutcome | null): void; reject(error: unknown): void }[] = [];
+  #flushing: Promise<void> | null = null;
 
   private constructor(pool: pg.Pool, options: PostgresStoreOptions) {
     this.#pool = pool;
@@ -218,35 +220,67 @@ export class PostgresStore implements Store {
     });
   }
 
-  async applyBatch(docId: string, clipped: Batch): Promise<BatchOutcome | null> {
-    return this.#transaction(async (c) => {
-      const row = await this.#one('SELECT * FROM docs WHERE doc_id = $1 FOR UPDATE', [docId], (r: DocRow) => r, c);
-      if (!row) return null;
-      const batch = row.epoch === clipped.epoch ? clipped : reclip(clipped, JSON.parse(row.ranges));
-      const prior = await this.#one('SELECT result FROM batches WHERE doc_id = $1 AND batch_id = $2', [docId, batch.batchId], (r) => r.result as string, c);
-      if (prior) return { result: { ...JSON.parse(prior), duplicate: true }, delta: null };
-
-      const stored = await storedCells(c, docId, batch.writes);
-      const { keep, changed } = resolveWrites(batch.writes, batch.at, (w) => stored.get(cellId(w.sheet, w.row, w.col)));
-      await upsertCells(c, docId, keep.map((w) => ({ ...w, at: batch.at })));
-
-      let delta: Delta | null = null;
-      const seq = changed.length > 0 ? row.seq + 1 : row.seq;
-      if (changed.length > 0) {
-        delta = { docId, epoch: row.epoch, seq, changes: describeChanges(batch.areas, changed) };
-        await c.query('INSERT INTO deltas (doc_id, seq, changes) VALUES ($1, $2, $3)', [docId, seq, JSON.stringify(delta.changes)]);
-        await c.query('DELETE FROM deltas WHERE doc_id = $1 AND seq <= $2', [docId, seq - this.#options.historyLimit]);
-      }
-      const n = row.batch_count + 1;
-      await c.query('UPDATE docs SET seq = $1, batch_count = $2, last_edit_at = COALESCE($3, last_edit_at) WHERE doc_id = $4', [
-        seq, n, changed.length > 0 ? Date.now() : null, docId,
-      ]);
-      const result = { seq, applied: changed.length, dropped: batch.incoming - changed.length };
-      await c.query('INSERT INTO batches (doc_id, batch_id, n, result) VALUES ($1, $2, $3, $4)', [docId, batch.batchId, n, JSON.stringify(result)]);
-      await c.query('DELETE FROM batches WHERE doc_id = $1 AND n <= $2', [docId, n - this.#options.batchIdLimit]);
-      return { result: { ...result, duplicate: false }, delta };
+  /**
+   * Group commit: the batches that arrive while the previous group commits go in one
+   * transaction, so one commit (and one fsync) answers them all; each caller gets its own answer.
+   */
+  applyBatch(docId: string, batch: Batch): Promise<BatchOutcome | null> {
+    return new Promise((resolve, reject) => {
+      this.#queued.push({ docId, batch, resolve, reject });
+      if (!this.#flushing) this.#flushing = this.#flush();
     });
   }
+
+  async #flush(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.#queued.length > 0) {
+      const group = this.#queued.splice(0);
+      try {
+        const outcomes = await this.#transaction(async (c) => {
+          // Docs are locked in one order on every instance, so two groups never deadlock.
+          const docIds = [...new Set(group.map((q) => q.docId))].sort();
+          await c.query('SELECT 1 FROM docs WHERE doc_id = ANY($1) ORDER BY doc_id FOR UPDATE', [docIds]);
+          const out: (BatchOutcome | null)[] = [];
+          for (const q of group) out.push(await this.#applyOne(c, q.docId, q.batch));
+          return out;
+        });
+        group.forEach((q, i) => q.resolve(outcomes[i]!));
+      } catch {
+        // One batch failed the group: apply each on its own, so only that one fails.
+        for (const q of group) await this.#transaction((c) => this.#applyOne(c, q.docId, q.batch)).then(q.resolve, q.reject);
+      }
+    }
+    this.#flushing = null;
+  }
+
+  async #applyOne(c: Client, docId: string, clipped: Batch): Promise<BatchOutcome | null> {
+    const row = await this.#one('SELECT * FROM docs WHERE doc_id = $1 FOR UPDATE', [docId], (r: DocRow) => r, c);
+    if (!row) return null;
+    const batch = row.epoch === clipped.epoch ? clipped : reclip(clipped, JSON.parse(row.ranges));
+    const prior = await this.#one('SELECT result FROM batches WHERE doc_id = $1 AND batch_id = $2', [docId, batch.batchId], (r) => r.result as string, c);
+    if (prior) return { result: { ...JSON.parse(prior), duplicate: true }, delta: null };
+
+    const stored = await storedCells(c, docId, batch.writes);
+    const { keep, changed } = resolveWrites(batch.writes, batch.at, (w) => stored.get(cellId(w.sheet, w.row, w.col)));
+    await upsertCells(c, docId, keep.map((w) => ({ ...w, at: batch.at })));
+
+    let delta: Delta | null = null;
+    const seq = changed.length > 0 ? row.seq + 1 : row.seq;
+    if (changed.length > 0) {
+      delta = { docId, epoch: row.epoch, seq, changes: describeChanges(batch.areas, changed) };
+      await c.query('INSERT INTO deltas (doc_id, seq, changes) VALUES ($1, $2, $3)', [docId, seq, JSON.stringify(delta.changes)]);
+      await c.query('DELETE FROM deltas WHERE doc_id = $1 AND seq <= $2', [docId, seq - this.#options.historyLimit]);
+    }
+    const n = row.batch_count + 1;
+    await c.query('UPDATE docs SET seq = $1, batch_count = $2, last_edit_at = COALESCE($3, last_edit_at) WHERE doc_id = $4', [
+      seq, n, changed.length > 0 ? Date.now() : null, docId,
+    ]);
+    const result = { seq, applied: changed.length, dropped: batch.incoming - changed.length };
+    await c.query('INSERT INTO batches (doc_id, batch_id, n, result) VALUES ($1, $2, $3, $4)', [docId, batch.batchId, n, JSON.stringify(result)]);
+    await c.query('DELETE FROM batches WHERE doc_id = $1 AND n <= $2', [docId, n - this.#options.batchIdLimit]);
+    return { result: { ...result, duplicate: false }, delta };
+  }
+
 
   async readSnapshot(docId: string): Promise<ShareSnapshot | null> {
     // One consistent read of the doc and its cells, even while another instance writes.
@@ -352,6 +386,7 @@ export class PostgresStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.#flushing;
     await this.#pool.end();
   }
 }
