@@ -7,7 +7,9 @@ import type { Config } from './config.ts';
 const CELL = '[A-Za-z]{1,3}[1-9][0-9]{0,7}';
 export const A1Pattern = `^${CELL}(:${CELL})?$`;
 
-const Sheet = Type.String({ minLength: 1, maxLength: Limits.sheetNameChars });
+/** Text without NUL: no sheet holds one, and Postgres cannot store one. */
+const NO_NUL = '^[^\\u0000]*$';
+const Sheet = Type.String({ minLength: 1, maxLength: Limits.sheetNameChars, pattern: NO_NUL });
 const Range = Type.String({ pattern: A1Pattern, maxLength: 23 });
 const Id = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
 const Access = Type.Union([Type.Literal('link'), Type.Literal('restricted')]);
@@ -15,7 +17,7 @@ const Access = Type.Union([Type.Literal('link'), Type.Literal('restricted')]);
 const AllowEntry = Type.String({ pattern: '^([^@\\s]+@|@)[^@\\s]+\\.[^@\\s]+$', maxLength: 320 });
 const PublishedRange = Type.Object({ sheet: Sheet, range: Range }, { additionalProperties: false });
 const PublishedRanges = Type.Array(PublishedRange, { minItems: 1, maxItems: Limits.rangesPerDoc });
-const Title = Type.String({ maxLength: Limits.titleChars });
+const Title = Type.String({ maxLength: Limits.titleChars, pattern: NO_NUL });
 const Allow = Type.Array(AllowEntry, { maxItems: Limits.allowEntries });
 
 export const ErrorBody = Type.Object({
@@ -27,7 +29,7 @@ export const ShareParams = Type.Object({ shareId: Id });
 
 export const PublishBody = Type.Object(
   {
-    spreadsheetId: Type.String({ minLength: 1, maxLength: 200 }),
+    spreadsheetId: Type.String({ minLength: 1, maxLength: 200, pattern: NO_NUL }),
     title: Title,
     ranges: PublishedRanges,
     access: Type.Optional(Access),
@@ -104,11 +106,11 @@ export function ingestSchemas(limits: Config['limits']) {
     {
       sheet: Sheet,
       range: Range,
-      values: Type.Array(Type.Array(Type.String({ maxLength: limits.charsPerCell }))),
+      values: Type.Array(Type.Array(Type.String({ maxLength: limits.charsPerCell, pattern: NO_NUL }))),
     },
     { additionalProperties: false },
   );
-  const batch = { batchId: Type.String({ minLength: 1, maxLength: Limits.batchIdChars }), at: Type.Integer({ minimum: 0 }) };
+  const batch = { batchId: Type.String({ minLength: 1, maxLength: Limits.batchIdChars, pattern: NO_NUL }), at: Type.Integer({ minimum: 0 }) };
   return {
     EditsBody: Type.Object({ ...batch, edits: Type.Array(Grid) }, { additionalProperties: false }),
     SnapshotBody: Type.Object({ ...batch, ranges: Type.Array(Grid) }, { additionalProperties: false }),

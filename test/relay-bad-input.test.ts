@@ -76,6 +76,7 @@ describe('bad edits get a clear 4xx and change nothing', () => {
     expectError(await edits(batch({ edits: [{ sheet: 'Sheet1', range: 'A1', values: [[null]] }] })), 400, 'invalid_request');
     expectError(await edits(batch({ edits: [cell('A1', 'x')], extra: true })), 400, 'invalid_request');
     expectError(await edits(batch({ edits: [cell('A1', 'x'.repeat(51))] })), 400, 'invalid_request');
+    expectError(await edits(batch({ edits: [cell('A1', 'nul\u0000byte')] })), 400, 'invalid_request');
   });
 
   it('400 for a read time in the far future, which would pin cells', async () => {
