@@ -1,10 +1,7 @@
 // Google's configuration is checked at start like the rest: one bad variable, one line naming it.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { freePort, runRelayProcess, startRelay } from './helpers/index.ts';
+import { startRefused, startRelay } from './helpers/index.ts';
 
 const KEY = randomBytes(32).toString('base64');
 const OAUTH = { GOOGLE_CLIENT_IDS: 'web-client', GOOGLE_CLIENT_SECRET: 'secret', SHEETCAST_SECRET_KEY: KEY };
@@ -19,10 +16,8 @@ describe('bad Google configuration', () => {
   ];
   for (const [what, env, variable] of cases) {
     it(`fails at start with one line naming ${variable}: ${what}`, async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'sheetcast-'));
-      const run = runRelayProcess({ PORT: String(await freePort()), SHEETCAST_DATA: join(dir, 'db'), ...env });
-      expect(await run.exited).toBe(78);
-      const lines = run.output().trim().split('\n');
+      const { code, lines } = await startRefused(env);
+      expect(code).toBe(78);
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(new RegExp(`^sheetcast: bad configuration: ${variable}: `));
     });

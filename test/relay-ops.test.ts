@@ -1,8 +1,5 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { api, cell, connectViewer, eventually, freePort, postEdits, publishDoc, runRelayProcess, startRelay } from './helpers/index.ts';
+import { api, cell, connectViewer, eventually, postEdits, publishDoc, startRefused, startRelay } from './helpers/index.ts';
 
 describe('operations', () => {
   it('answers /healthz, /readyz and /metrics with the relay\'s own figures', async () => {
@@ -83,10 +80,8 @@ describe('bad configuration', () => {
   ];
   for (const [env, variable] of cases) {
     it(`fails at start with one line naming ${variable} (${Object.values(env)[0]})`, async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'sheetcast-'));
-      const run = runRelayProcess({ PORT: String(await freePort()), SHEETCAST_DATA: join(dir, 'db'), ...env });
-      expect(await run.exited).toBe(78);
-      const lines = run.output().trim().split('\n');
+      const { code, lines } = await startRefused(env);
+      expect(code).toBe(78);
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(new RegExp(`^sheetcast: bad configuration: ${variable}: `));
     });

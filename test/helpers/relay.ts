@@ -114,3 +114,11 @@ export async function startRelay(options: StartOptions = {}): Promise<Relay> {
     },
   };
 }
+
+/** Starts the relay with `env` on top of a port and a data dir, expecting it to refuse; its output lines. */
+export async function startRefused(env: Record<string, string>): Promise<{ code: number | null; lines: string[] }> {
+  const dir = mkdtempSync(join(tmpdir(), 'sheetcast-'));
+  const run = runRelayProcess({ PORT: String(await freePort()), SHEETCAST_DATA: join(dir, 'db'), ...env });
+  const code = await run.exited;
+  return { code, lines: run.output().trim().split('\n') };
+}
