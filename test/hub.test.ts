@@ -100,6 +100,25 @@ describe('the hub', () => {
     await expect.poll(() => socket.frames().filter((f) => f.type === 'delta').map((f) => f.seq)).toEqual([1]);
   });
 
+  it('keeps one live doc when a viewer\'s share lookup finishes after the doc was loaded for another', async () => {
+    const { ingestor, doc } = await setUp();
+    // A store whose lookups answer late, as a database over the network can.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slowLookup = store.getDocByShare.bind(store);
+    let calls = 0;
+    store.getDocByShare = async (shareId) => (calls++ === 1 ? gate.then(() => slowLookup(shareId)) : slowLookup(shareId));
+    const [first, second] = [new RecordingSocket(), new RecordingSocket()];
+    // Both arrive before the doc is loaded; the second's lookup answers after the first joined.
+    const early = hub.join(first as unknown as WebSocket, 's1', '127.0.0.1', null);
+    const late = hub.join(second as unknown as WebSocket, 's1', '127.0.0.1', null);
+    await early;
+    release();
+    await late;
+    await edit(ingestor, doc, 'x');
+    for (const socket of [first, second]) expect(socket.frames().map((f) => f.type)).toEqual(['snapshot', 'delta']);
+  });
+
   it('closes a viewer whose send buffer is over the bound with 4408 and keeps sending to the rest', async () => {
     const { ingestor, doc } = await setUp();
     const [slow, fine] = [new RecordingSocket(), new RecordingSocket()];

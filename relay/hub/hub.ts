@@ -164,6 +164,9 @@ export class Hub {
 
   /** Loads a doc into memory once, however many viewers ask at the same time. */
   #load(doc: DocRecord): Promise<LiveDoc> {
+    // A viewer whose lookup answered late must join the doc others already watch, not replace it.
+    const loaded = this.#docs.get(doc.docId);
+    if (loaded) return Promise.resolve(loaded);
     const loading = this.#loading.get(doc.docId);
     if (loading) return loading;
     this.#busy.set(doc.docId, []);
