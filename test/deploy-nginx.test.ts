@@ -1,14 +1,13 @@
 // deploy/nginx.conf, run by a real nginx in front of two relays on one Postgres and one Redis:
 // TLS, WebSocket upgrades, and a viewer whose relay stops resuming through the other.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode } from '../protocol/wire.ts';
 import { api, cell, connectViewer, eventually, freePort, postEdits, publishDoc, startRelay, type Relay } from './helpers/index.ts';
-import { freshDatabase, TEST_REDIS_URL } from './helpers/services.ts';
+import { clusterEnv, freshDatabase } from './helpers/services.ts';
 
 // The certificate is our own, self-signed: this test process trusts it.
 process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
@@ -37,13 +36,7 @@ beforeAll(async () => {
   database = await freshDatabase();
   const httpsPort = await freePort();
   httpPort = await freePort();
-  const env = {
-    DATABASE_URL: database.url,
-    REDIS_URL: TEST_REDIS_URL,
-    SHEETCAST_ADMIN_TOKEN: randomBytes(24).toString('base64url'),
-    SHEETCAST_TRUST_PROXY: '1',
-    PUBLIC_URL: `https://127.0.0.1:${httpsPort}`,
-  };
+  const env = { ...clusterEnv(database.url), SHEETCAST_TRUST_PROXY: '1', PUBLIC_URL: `https://127.0.0.1:${httpsPort}` };
   relays = [await startRelay({ env }), await startRelay({ env })];
 
   const dir = mkdtempSync(join(tmpdir(), 'sheetcast-nginx-'));

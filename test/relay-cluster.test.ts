@@ -1,10 +1,9 @@
 // Several relay processes on one Postgres and one Redis, as behind a load balancer with no
 // sticky sessions: an edit taken by any instance reaches viewers on every instance, in order.
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode } from '../protocol/wire.ts';
 import { api, cell, connectViewer, eventually, postEdits, publishDoc, snapshotOf, startRelay, type Relay } from './helpers/index.ts';
-import { freshDatabase, TEST_REDIS_URL } from './helpers/services.ts';
+import { clusterEnv, freshDatabase } from './helpers/services.ts';
 
 let database: Awaited<ReturnType<typeof freshDatabase>>;
 let a: Relay;
@@ -12,12 +11,7 @@ let b: Relay;
 
 beforeAll(async () => {
   database = await freshDatabase();
-  const env = {
-    DATABASE_URL: database.url,
-    REDIS_URL: TEST_REDIS_URL,
-    SHEETCAST_ADMIN_TOKEN: randomBytes(24).toString('base64url'),
-    SHEETCAST_PRESENCE_MS: '100',
-  };
+  const env = { ...clusterEnv(database.url), SHEETCAST_PRESENCE_MS: '100' };
   a = await startRelay({ env });
   b = await startRelay({ env });
 });

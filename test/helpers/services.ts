@@ -25,3 +25,8 @@ export async function freshDatabase(): Promise<{ url: string; drop(): Promise<vo
     },
   };
 }
+
+/** What every relay of one cluster shares: the database, the Redis bus and an admin token. */
+export function clusterEnv(databaseUrl: string): Record<string, string> {
+  return { DATABASE_URL: databaseUrl, REDIS_URL: TEST_REDIS_URL, SHEETCAST_ADMIN_TOKEN: randomBytes(24).toString('base64url') };
+}
