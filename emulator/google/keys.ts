@@ -4,13 +4,19 @@
 // takes over) and the previous one (so tokens signed just before a rotation still verify).
 
 import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
-import { selfSignedCertificate } from './x509.ts';
+// @peculiar/x509 v2 needs a Reflect metadata polyfill loaded before it (its README says so).
+import 'reflect-metadata';
+import { cryptoProvider, X509CertificateGenerator } from '@peculiar/x509';
+
+// Node's own WebCrypto signs the certificates; set explicitly rather than found by probing globals.
+cryptoProvider.set(globalThis.crypto);
 
 export interface SigningKey {
   kid: string;
   privateKey: KeyObject;
   publicKey: KeyObject;
-  certificate: string;
+  /** The PEM certificate: WebCrypto signs asynchronously, so it is ready shortly after the key. */
+  certificate: Promise<string>;
 }
 
 export interface Jwk {
@@ -20,6 +26,33 @@ export interface Jwk {
   use: 'sig';
   n: string;
   e: string;
+}
+
+export interface CertificateOptions {
+  commonName: string;
+  notBefore: Date;
+  notAfter: Date;
+  /** Hexadecimal; random (as Google's are) when absent. */
+  serialNumber?: string;
+}
+
+const RS256 = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+
+/** A PEM `CERTIFICATE` for `publicKey`, self-signed with `privateKey` (v3, sha256WithRSAEncryption). */
+export async function selfSignedCertificate(publicKey: KeyObject, privateKey: KeyObject, options: CertificateOptions): Promise<string> {
+  const keys = {
+    publicKey: publicKey.toCryptoKey(RS256, true, ['verify']),
+    privateKey: privateKey.toCryptoKey(RS256, false, ['sign']),
+  };
+  const certificate = await X509CertificateGenerator.createSelfSigned({
+    name: `CN=${options.commonName}`,
+    notBefore: options.notBefore,
+    notAfter: options.notAfter,
+    signingAlgorithm: RS256,
+    keys,
+    ...(options.serialNumber ? { serialNumber: options.serialNumber } : {}),
+  });
+  return certificate.toString('pem') + '\n';
 }
 
 const ISSUER_NAME = 'federated-signon.system.gserviceaccount.com';
@@ -83,8 +116,8 @@ export class KeySet {
   }
 
   /** `{kid: PEM certificate}`, the body of /oauth2/v1/certs. */
-  pemCertificates(): Record<string, string> {
-    return Object.fromEntries(this.published().map((k) => [k.kid, k.certificate]));
+  async pemCertificates(): Promise<Record<string, string>> {
+    return Object.fromEntries(await Promise.all(this.published().map(async (k) => [k.kid, await k.certificate])));
   }
 
   /** `{keys: [JWK]}`, the body of /oauth2/v3/certs. */

@@ -2,7 +2,7 @@
 // code with PKCE, refresh token), revoke, tokeninfo, userinfo, the signing certificates and the
 // OpenID discovery document.
 
-import { createHash, createPublicKey, verify } from 'node:crypto';
+import { createHash, verify } from 'node:crypto';
 import { apiError, escapeHtml, html, json, oauthError, redirect, type EmulatorRequest, type Reply, type Route } from './http.ts';
 import { decodeJwtSegment, signJwt, type KeySet } from './keys.ts';
 import { ACCESS_TOKEN_LIFETIME_S, normalizeScopes, type AccessToken, type Grant, type TokenStore } from './tokens.ts';
@@ -213,7 +213,7 @@ function verifiedIdToken(context: OAuthContext, idToken: string): Record<string,
   const kid = decodeJwtSegment(header)?.kid;
   const key = context.keys.published().find((k) => k.kid === kid);
   if (!key) return null;
-  const ok = verify('sha256', Buffer.from(`${header}.${payload}`), createPublicKey(key.certificate), Buffer.from(signature, 'base64url'));
+  const ok = verify('sha256', Buffer.from(`${header}.${payload}`), key.publicKey, Buffer.from(signature, 'base64url'));
   const claims = decodeJwtSegment(payload);
   return ok && claims && Number(claims.exp) > Date.now() / 1000 ? claims : null;
 }
@@ -296,7 +296,7 @@ export function oauthRoutes(context: OAuthContext): Route[] {
     { method: 'GET', pattern: /^\/tokeninfo$/, handle: (req) => tokenInfo(context, req) },
     { method: 'POST', pattern: /^\/tokeninfo$/, handle: (req) => tokenInfo(context, req) },
     { method: 'GET', pattern: /^\/oauth2\/v3\/userinfo$/, handle: (req) => userInfo(context, req) },
-    { method: 'GET', pattern: /^\/oauth2\/v1\/certs$/, handle: () => json(context.keys.pemCertificates(), certsHeaders(context)) },
+    { method: 'GET', pattern: /^\/oauth2\/v1\/certs$/, handle: async () => json(await context.keys.pemCertificates(), certsHeaders(context)) },
     { method: 'GET', pattern: /^\/oauth2\/v3\/certs$/, handle: () => json(context.keys.jwks(), certsHeaders(context)) },
     { method: 'GET', pattern: /^\/\.well-known\/openid-configuration$/, handle: () => discovery(context) },
   ];
