@@ -1,8 +1,8 @@
 // buildApp(config) assembles the relay without listening; server.ts listens.
 import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
-import { CloseCode } from '../protocol/wire.ts';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import { CloseCode, ErrorStatus, type ErrorCode } from '../protocol/wire.ts';
 import type { Config } from './config.ts';
 import type { Clock } from './google/channels.ts';
 import { HttpError } from './errors.ts';
@@ -32,13 +32,18 @@ export interface BuildOptions {
 }
 
 /** Fastify's own error codes that are the client's fault, in the spec's words. */
-const FASTIFY_ERRORS: Record<string, [number, string]> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: [413, 'body_too_large'],
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'unsupported_media_type'],
-  FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'invalid_json'],
-  FST_ERR_CTP_INVALID_JSON_BODY: [400, 'invalid_json'],
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'invalid_request'],
+const FASTIFY_ERRORS: Partial<Record<string, ErrorCode>> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_request',
 };
+
+/** The spec's error shape, with the code's status unless Fastify chose a more precise 4xx. */
+function sendError(reply: FastifyReply, code: ErrorCode, message: string, status: number = ErrorStatus[code]) {
+  return reply.code(status).send({ error: { code, message } });
+}
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const logger = options.logger === false ? false : { level: config.logLevel, serializers, ...(typeof options.logger === 'object' ? options.logger : {}) };
@@ -59,24 +64,18 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
 
   app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
-    if (error instanceof HttpError) {
-      return reply.code(error.status).send({ error: { code: error.code, message: error.message } });
-    }
+    if (error instanceof HttpError) return sendError(reply, error.code, error.message);
     if (error.validation) {
       const where = error.validationContext ?? 'request';
-      return reply.code(400).send({ error: { code: 'invalid_request', message: `${where}${error.message.replace(/^(body|params|querystring)/, '')}` } });
+      return sendError(reply, 'invalid_request', `${where}${error.message.replace(/^(body|params|querystring)/, '')}`);
     }
     const known = error.code ? FASTIFY_ERRORS[error.code] : undefined;
-    if (known) return reply.code(known[0]).send({ error: { code: known[1], message: error.message } });
-    if (error.statusCode && error.statusCode < 500) {
-      return reply.code(error.statusCode).send({ error: { code: 'bad_request', message: error.message } });
-    }
+    if (known) return sendError(reply, known, error.message);
+    if (error.statusCode && error.statusCode < 500) return sendError(reply, 'bad_request', error.message, error.statusCode);
     request.log.error({ err: error }, 'request failed');
-    return reply.code(500).send({ error: { code: 'internal', message: 'the relay failed to handle this request' } });
+    return sendError(reply, 'internal', 'the relay failed to handle this request');
   });
-  app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send({ error: { code: 'not_found', message: `no route for ${request.method} ${request.url.split('?')[0]}` } });
-  });
+  app.setNotFoundHandler((request, reply) => sendError(reply, 'not_found', `no route for ${request.method} ${request.url.split('?')[0]}`));
 
   await app.register(metrics);
   await app.register(store, { config });

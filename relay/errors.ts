@@ -1,18 +1,17 @@
-/** An error that becomes the spec's error shape: `{"error":{"code","message"}}` with `status`. */
+import { ErrorStatus, type ErrorCode } from '../protocol/wire.ts';
+
+/** An error that becomes the spec's error shape, `{"error":{"code","message"}}`, with its code's status. */
 export class HttpError extends Error {
   readonly status: number;
-  readonly code: string;
+  readonly code: ErrorCode;
 
-  constructor(status: number, code: string, message: string) {
+  constructor(code: ErrorCode, message: string) {
     super(message);
     this.name = 'HttpError';
-    this.status = status;
+    this.status = ErrorStatus[code];
     this.code = code;
   }
 }
 
-export const badRequest = (code: string, message: string) => new HttpError(400, code, message);
-export const unauthorized = (message: string) => new HttpError(401, 'unauthorized', message);
-export const forbidden = (message: string) => new HttpError(403, 'forbidden', message);
-export const notFound = (code: string, message: string) => new HttpError(404, code, message);
-export const tooLarge = (code: string, message: string) => new HttpError(413, code, message);
+/** The one way the relay refuses a request: `throw fail('unknown_doc', 'no doc has this id')`. */
+export const fail = (code: ErrorCode, message: string) => new HttpError(code, message);

@@ -2,7 +2,7 @@
 // and describing what changed as the live protocol's change rectangles.
 import { cellCount, columns, formatA1, intersect, parseA1, rows, type Rect } from '../../protocol/a1.ts';
 import type { PublishedRange, RangeChanges, RangeValues } from '../../protocol/wire.ts';
-import { badRequest } from '../errors.ts';
+import { fail } from '../errors.ts';
 
 export interface Area {
   sheet: string;
@@ -31,7 +31,7 @@ export const cellKey = (row: number, col: number) => row * ROW_STRIDE + col;
 
 export function parseRange(range: string, where: string): Rect {
   const rect = parseA1(range);
-  if (!rect) throw badRequest('invalid_range', `${where}: "${range}" is not a bounded A1 range like B2:C3`);
+  if (!rect) throw fail('invalid_range', `${where}: "${range}" is not a bounded A1 range like B2:C3`);
   return rect;
 }
 
@@ -90,7 +90,7 @@ export function checkGrids(grids: RangeValues[], field: string): Rect[] {
     const rect = parseRange(g.range, `${field}[${i}].range`);
     const width = columns(rect);
     if (g.values.length !== rows(rect) || g.values.some((row) => row.length !== width)) {
-      throw badRequest(
+      throw fail(
         'shape_mismatch',
         `${field}[${i}].values must be ${rows(rect)} rows of ${width} cells to match ${g.range}`,
       );

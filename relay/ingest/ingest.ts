@@ -4,7 +4,7 @@ import type { IngestResult, RangeValues } from '../../protocol/wire.ts';
 import type { Bus } from '../bus/bus.ts';
 import { checkGrids, clip, countCells, toAreas } from '../cells/cells.ts';
 import type { Config } from '../config.ts';
-import { badRequest, notFound, tooLarge } from '../errors.ts';
+import { fail } from '../errors.ts';
 import type { DocRecord, Store } from '../store/store.ts';
 
 export interface IngestMetrics {
@@ -38,10 +38,10 @@ export class Ingestor {
     const rects = checkGrids(batch.grids, field);
     const cells = countCells(rects);
     if (cells > this.#limits.cellsPerRequest) {
-      throw tooLarge('too_many_cells', `${cells} cells in one request; the limit is ${this.#limits.cellsPerRequest}`);
+      throw fail('too_many_cells', `${cells} cells in one request; the limit is ${this.#limits.cellsPerRequest}`);
     }
     if (batch.at > Date.now() + MAX_CLOCK_SKEW_MS) {
-      throw badRequest('invalid_at', '"at" is more than 10 minutes in the future; it must be the read time in ms since the epoch');
+      throw fail('invalid_at', '"at" is more than 10 minutes in the future; it must be the read time in ms since the epoch');
     }
     const clipped = clip(batch.grids, rects, toAreas(doc.ranges));
     const outcome = await this.#store.applyBatch(doc.docId, {
@@ -52,7 +52,7 @@ export class Ingestor {
       areas: clipped.areas,
       incoming: clipped.incoming,
     });
-    if (!outcome) throw notFound('unknown_doc', 'this doc is not published');
+    if (!outcome) throw fail('unknown_doc', 'this doc is not published');
     const { result, delta } = outcome;
     if (delta) this.#bus.publish({ type: 'delta', delta });
     this.#metrics.batch(result.duplicate ? 'duplicate' : delta ? 'applied' : 'unchanged', result.applied, result.dropped);

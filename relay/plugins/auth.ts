@@ -3,7 +3,7 @@
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { OAuth2Client } from 'google-auth-library';
-import { forbidden, notFound, unauthorized } from '../errors.ts';
+import { fail } from '../errors.ts';
 import { hashSecret, secretMatches } from '../secrets.ts';
 import type { DocRecord } from '../store/store.ts';
 
@@ -27,7 +27,7 @@ declare module 'fastify' {
 function bearer(request: FastifyRequest): string {
   const header = request.headers.authorization;
   const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  if (!match) throw unauthorized('send "Authorization: Bearer <token>"');
+  if (!match) throw fail('unauthorized', 'send "Authorization: Bearer <token>"');
   return match[1]!;
 }
 
@@ -51,15 +51,15 @@ export default fp(
     const google = new OAuth2Client({ endpoints: googleEndpoints(config.googleBase) });
 
     async function verifyGoogle(token: string): Promise<Principal> {
-      if (config.googleClientIds.length === 0) throw unauthorized('invalid token');
+      if (config.googleClientIds.length === 0) throw fail('unauthorized', 'invalid token');
       let payload;
       try {
         payload = (await google.verifyIdToken({ idToken: token, audience: config.googleClientIds })).getPayload();
       } catch (error) {
-        throw unauthorized(`invalid Google ID token: ${(error as Error).message.split('\n')[0]}`);
+        throw fail('unauthorized', `invalid Google ID token: ${(error as Error).message.split('\n')[0]}`);
       }
-      if (!payload?.sub) throw unauthorized('the Google ID token has no subject');
-      if (payload.email_verified !== true) throw unauthorized('the Google account\'s email is not verified');
+      if (!payload?.sub) throw fail('unauthorized', 'the Google ID token has no subject');
+      if (payload.email_verified !== true) throw fail('unauthorized', 'the Google account\'s email is not verified');
       return { id: `google:${payload.sub}`, email: payload.email ?? null, admin: false };
     }
 
@@ -68,7 +68,7 @@ export default fp(
       if (adminHash && secretMatches(token, adminHash)) return { id: 'admin', email: null, admin: true };
       // A JWT has three dot-separated parts; anything else cannot be a Google ID token.
       if (token.split('.').length === 3) return verifyGoogle(token);
-      throw unauthorized('invalid token');
+      throw fail('unauthorized', 'invalid token');
     }
 
     app.decorate('authenticatePublisher', authenticatePublisher);
@@ -76,16 +76,16 @@ export default fp(
     app.decorate('ownedDoc', async (request: FastifyRequest, docId: string) => {
       const principal = await authenticatePublisher(request);
       const doc = await store.getDoc(docId);
-      if (!doc) throw notFound('unknown_doc', 'no doc has this id');
-      if (!principal.admin && doc.ownerId !== principal.id) throw forbidden('this doc belongs to someone else');
+      if (!doc) throw fail('unknown_doc', 'no doc has this id');
+      if (!principal.admin && doc.ownerId !== principal.id) throw fail('forbidden', 'this doc belongs to someone else');
       return doc;
     });
 
     app.decorate('ingestDoc', async (request: FastifyRequest, docId: string) => {
       const key = bearer(request);
       const doc = await store.getDoc(docId);
-      if (!doc) throw notFound('unknown_doc', 'no doc has this id (it may have been unpublished)');
-      if (!secretMatches(key, doc.ingestKeyHash)) throw unauthorized('invalid ingest key');
+      if (!doc) throw fail('unknown_doc', 'no doc has this id (it may have been unpublished)');
+      if (!secretMatches(key, doc.ingestKeyHash)) throw fail('unauthorized', 'invalid ingest key');
       return doc;
     });
   },

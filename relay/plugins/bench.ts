@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import fp from 'fastify-plugin';
 import { Type } from 'typebox';
-import { notFound } from '../errors.ts';
+import { fail } from '../errors.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
@@ -13,7 +13,7 @@ const StatsQuery = Type.Object({ gc: Type.Optional(Type.Literal('1')) }, { addit
 const bench: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/debug/stats', { schema: { querystring: StatsQuery } }, async (request) => {
     // The socket's own address, never X-Forwarded-For: only this machine may ask.
-    if (!LOOPBACK.has(request.socket.remoteAddress ?? '')) throw notFound('not_found', 'no route for GET /debug/stats');
+    if (!LOOPBACK.has(request.socket.remoteAddress ?? '')) throw fail('not_found', 'no route for GET /debug/stats');
     // Started with --expose-gc, `?gc=1` measures live memory rather than garbage.
     const gc = (globalThis as { gc?: () => void }).gc;
     if (request.query.gc === '1' && gc) gc();

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { formatA1, parseA1 } from '../../../protocol/a1.ts';
 import type { DocInfo, PublishedRange } from '../../../protocol/wire.ts';
 import { publishedCellCount, toAreas } from '../../cells/cells.ts';
-import { tooLarge } from '../../errors.ts';
+import { fail } from '../../errors.ts';
 import { hashSecret, newDocId, newIngestKey, newShareId } from '../../secrets.ts';
 import {
   DocInfoReply,
@@ -27,7 +27,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   function checkRanges(ranges: PublishedRange[]): PublishedRange[] {
     const cells = publishedCellCount(toAreas(ranges));
     if (cells > config.limits.cellsPerDoc) {
-      throw tooLarge('too_many_cells', `the ranges hold ${cells} cells; a doc may publish ${config.limits.cellsPerDoc}`);
+      throw fail('too_many_cells', `the ranges hold ${cells} cells; a doc may publish ${config.limits.cellsPerDoc}`);
     }
     return ranges.map((r) => ({ sheet: r.sheet, range: formatA1(parseA1(r.range)!) }));
   }

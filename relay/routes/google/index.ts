@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { CodeChallengeMethod } from 'google-auth-library';
 import { Type } from 'typebox';
-import { HttpError, unauthorized } from '../../errors.ts';
+import { fail } from '../../errors.ts';
 import { DRIVE_FILE_SCOPE, SIGN_IN_SCOPES } from '../../google/clients.ts';
 import { describeFailure, fileNotGranted } from '../../google/grants.ts';
 import { randomId } from '../../secrets.ts';
@@ -180,7 +180,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     const google = requireGoogle(app.google);
     sameOrigin(request);
     const session = sessions.read(request);
-    if (!session) throw unauthorized('sign in with Google first');
+    if (!session) throw fail('unauthorized', 'sign in with Google first');
     const ownerId = `google:${session.sub}`;
     for (const sync of await store.docSyncsOf(ownerId)) await google.sync.disconnect(sync.docId);
     await google.grants.disconnect(ownerId);
@@ -201,7 +201,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   /** A state-changing request carried by the session cookie must come from the relay's own pages. */
   function sameOrigin(request: FastifyRequest): void {
     const origin = request.headers.origin;
-    if (origin !== undefined && origin !== new URL(config.publicUrl).origin) throw new HttpError(403, 'cross_origin', 'this request must come from the relay\'s own page');
+    if (origin !== undefined && origin !== new URL(config.publicUrl).origin) throw fail('cross_origin', 'this request must come from the relay\'s own page');
   }
 
   /** The doc, for its owner: a publisher bearer token, or the signed-in owner's session. */
@@ -209,10 +209,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     if (request.headers.authorization) return app.ownedDoc(request, docId);
     sameOrigin(request);
     const session = sessions.read(request);
-    if (!session) throw unauthorized('sign in with Google, or send "Authorization: Bearer <token>"');
+    if (!session) throw fail('unauthorized', 'sign in with Google, or send "Authorization: Bearer <token>"');
     const doc = await store.getDoc(docId);
-    if (!doc) throw new HttpError(404, 'unknown_doc', 'no doc has this id');
-    if (doc.ownerId !== `google:${session.sub}`) throw new HttpError(403, 'forbidden', 'this doc belongs to someone else');
+    if (!doc) throw fail('unknown_doc', 'no doc has this id');
+    if (doc.ownerId !== `google:${session.sub}`) throw fail('forbidden', 'this doc belongs to someone else');
     return doc;
   }
 
@@ -231,10 +231,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     const google = requireGoogle(app.google);
     const doc = await ownedBySessionOrBearer(request, request.params.docId);
     if (!doc.ownerId.startsWith('google:')) {
-      throw new HttpError(409, 'owner_not_google', 'server-side sync reads the sheet as its publisher: publish it with a Google account');
+      throw fail('owner_not_google', 'server-side sync reads the sheet as its publisher: publish it with a Google account');
     }
     if (!(await google.grants.has(doc.ownerId))) {
-      throw new HttpError(409, 'google_not_connected', `connect Google first: ${connectUrl(doc.docId)}`);
+      throw fail('google_not_connected', `connect Google first: ${connectUrl(doc.docId)}`);
     }
     try {
       await google.sync.connect(doc);

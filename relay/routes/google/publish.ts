@@ -7,7 +7,7 @@ import { Type } from 'typebox';
 import { formatA1, parseA1 } from '../../../protocol/a1.ts';
 import { Limits, type PublishedRange } from '../../../protocol/wire.ts';
 import { publishedCellCount, toAreas } from '../../cells/cells.ts';
-import { HttpError, badRequest, tooLarge, unauthorized } from '../../errors.ts';
+import { fail } from '../../errors.ts';
 import { hashSecret, newDocId, newIngestKey, newShareId } from '../../secrets.ts';
 import { A1Pattern, DocParams, ErrorBody } from '../../schemas.ts';
 import { googleFailure, requireGoogle } from './failures.ts';
@@ -119,7 +119,7 @@ const plugin: FastifyPluginAsyncTypebox<{ sameOrigin(request: FastifyRequest): v
   function checkRanges(ranges: PublishedRange[]): PublishedRange[] {
     const cells = publishedCellCount(toAreas(ranges));
     if (cells > config.limits.cellsPerDoc) {
-      throw tooLarge('too_many_cells', `the ranges hold ${cells} cells; a doc may publish ${config.limits.cellsPerDoc}`);
+      throw fail('too_many_cells', `the ranges hold ${cells} cells; a doc may publish ${config.limits.cellsPerDoc}`);
     }
     return ranges.map((r) => ({ sheet: r.sheet, range: formatA1(parseA1(r.range)!) }));
   }
@@ -184,18 +184,18 @@ ${pickButton}
     const google = requireGoogle(app.google);
     // Only the relay's own page may ask: a cross-site read is refused before any token is made.
     const site = request.headers['sec-fetch-site'];
-    if (site !== undefined && site !== 'same-origin') throw new HttpError(403, 'cross_origin', 'this request must come from the relay\'s own page');
+    if (site !== undefined && site !== 'same-origin') throw fail('cross_origin', 'this request must come from the relay\'s own page');
     const session = sessions.read(request);
-    if (!session) throw unauthorized('sign in with Google first');
+    if (!session) throw fail('unauthorized', 'sign in with Google first');
     const { pickerApiKey, projectNumber } = config.google;
-    if (!pickerApiKey || !projectNumber) throw new HttpError(409, 'picker_not_configured', 'this relay has no GOOGLE_PICKER_API_KEY and GOOGLE_CLOUD_PROJECT_NUMBER');
+    if (!pickerApiKey || !projectNumber) throw fail('picker_not_configured', 'this relay has no GOOGLE_PICKER_API_KEY and GOOGLE_CLOUD_PROJECT_NUMBER');
     let accessToken;
     try {
       accessToken = (await (await google.grants.authorized(`google:${session.sub}`)).getAccessToken()).token;
     } catch (error) {
       throw googleFailure(error);
     }
-    if (!accessToken) throw new HttpError(409, 'reconnect_needed', 'connect Google again');
+    if (!accessToken) throw fail('reconnect_needed', 'connect Google again');
     reply.header('cache-control', 'no-store');
     return { accessToken, apiKey: pickerApiKey, appId: projectNumber };
   });
@@ -204,15 +204,15 @@ ${pickButton}
     const google = requireGoogle(app.google);
     sameOrigin(request);
     const session = sessions.read(request);
-    if (!session) throw unauthorized('sign in with Google first: /auth/google/start?purpose=connect');
+    if (!session) throw fail('unauthorized', 'sign in with Google first: /auth/google/start?purpose=connect');
     const ownerId = `google:${session.sub}`;
-    if (!(await google.grants.has(ownerId))) throw new HttpError(409, 'google_not_connected', 'connect Google first: /auth/google/start?purpose=connect');
+    if (!(await google.grants.has(ownerId))) throw fail('google_not_connected', 'connect Google first: /auth/google/start?purpose=connect');
     const spreadsheetId = spreadsheetIdOf(request.body.spreadsheet);
-    if (!spreadsheetId) throw badRequest('invalid_spreadsheet', 'paste the sheet\'s URL (https://docs.google.com/spreadsheets/d/…) or its id');
+    if (!spreadsheetId) throw fail('invalid_spreadsheet', 'paste the sheet\'s URL (https://docs.google.com/spreadsheets/d/…) or its id');
     const ranges = checkRanges(request.body.ranges);
     const access = request.body.access ?? 'link';
     const allow = request.body.allow ?? [];
-    if (access === 'restricted' && allow.length === 0) throw badRequest('empty_allow_list', 'a restricted doc needs at least one email or @domain on its allow list');
+    if (access === 'restricted' && allow.length === 0) throw fail('empty_allow_list', 'a restricted doc needs at least one email or @domain on its allow list');
 
     let title = request.body.title;
     if (!title) {
@@ -256,10 +256,10 @@ ${pickButton}
   app.delete('/v1/google/docs/:docId', { schema: { params: DocParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
     sameOrigin(request);
     const session = sessions.read(request);
-    if (!session) throw unauthorized('sign in with Google first');
+    if (!session) throw fail('unauthorized', 'sign in with Google first');
     const doc = await store.getDoc(request.params.docId);
-    if (!doc) throw new HttpError(404, 'unknown_doc', 'no doc has this id');
-    if (doc.ownerId !== `google:${session.sub}`) throw new HttpError(403, 'forbidden', 'this doc belongs to someone else');
+    if (!doc) throw fail('unknown_doc', 'no doc has this id');
+    if (doc.ownerId !== `google:${session.sub}`) throw fail('forbidden', 'this doc belongs to someone else');
     await store.deleteDoc(doc.docId);
     // Every instance closes its viewers; the Google plugin stops the doc's Drive channels.
     bus.publish({ type: 'doc', docId: doc.docId, event: 'unpublished' });

@@ -1,7 +1,7 @@
 // What a viewer may read without a socket: the current cells of a share.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { admission } from '../../access.ts';
-import { HttpError, notFound } from '../../errors.ts';
+import { fail } from '../../errors.ts';
 import { ErrorBody, ShareParams, SnapshotReply } from '../../schemas.ts';
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
@@ -10,12 +10,12 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { params: ShareParams, response: { 200: SnapshotReply, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody } } },
     async (request, reply) => {
       const doc = await app.store.getDocByShare(request.params.shareId);
-      if (!doc) throw notFound('unknown_share', 'no published doc has this share id');
+      if (!doc) throw fail('unknown_share', 'no published doc has this share id');
       const verdict = admission(doc, app.sessions.read(request)?.email ?? null);
-      if (verdict === 'sign_in_needed') throw new HttpError(401, 'sign_in_required', 'this doc is restricted: sign in with Google');
-      if (verdict === 'not_allowed') throw new HttpError(403, 'not_allowed', 'this Google account is not on the doc\'s allow list');
+      if (verdict === 'sign_in_needed') throw fail('sign_in_required', 'this doc is restricted: sign in with Google');
+      if (verdict === 'not_allowed') throw fail('not_allowed', 'this Google account is not on the doc\'s allow list');
       const snapshot = await app.hub.snapshot(doc);
-      if (!snapshot) throw notFound('unknown_share', 'no published doc has this share id');
+      if (!snapshot) throw fail('unknown_share', 'no published doc has this share id');
       reply.header('cache-control', 'no-store');
       return snapshot;
     },

@@ -2,6 +2,7 @@
 // secret token are checked before anything else (unknown channel 404, wrong token 401), the
 // answer is immediate, and the read from the Sheets API happens after, coalesced per doc.
 import type { FastifyInstance } from 'fastify';
+import { fail } from '../../errors.ts';
 
 /** Drive sends its facts in headers; a body, if any, is not read. */
 const NOTIFICATION_BODY_LIMIT = 16 * 1024;
@@ -17,16 +18,12 @@ export default async function webhookRoutes(app: FastifyInstance): Promise<void>
 
   app.post('/webhooks/drive', async (request, reply) => {
     const google = app.google;
-    if (!google) return reply.code(404).send({ error: { code: 'unknown_channel', message: 'no Drive channel is open on this relay' } });
+    if (!google) throw fail('unknown_channel', 'no Drive channel is open on this relay');
     const h = request.headers;
     const verdict = await google.channels.verify(header(h['x-goog-channel-id']), header(h['x-goog-channel-token']), header(h['x-goog-resource-id']));
     if (!verdict.ok) {
       google.notification(verdict.status === 404 ? 'unknown_channel' : 'bad_token');
-      const body =
-        verdict.status === 404
-          ? { error: { code: 'unknown_channel', message: 'no Drive channel has this id' } }
-          : { error: { code: 'unauthorized', message: 'the channel token does not match' } };
-      return reply.code(verdict.status).send(body);
+      throw verdict.status === 404 ? fail('unknown_channel', 'no Drive channel has this id') : fail('unauthorized', 'the channel token does not match');
     }
     const state = header(h['x-goog-resource-state']);
     google.notification(state === 'sync' ? 'sync_ignored' : 'read_scheduled');
