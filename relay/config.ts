@@ -1,5 +1,5 @@
-// Configuration is read from the environment once, at start. One bad variable fails the start
-// with one line naming it (SPEC.md, "Configuration").
+// Configuration is read from the environment once, at start, through one table of every
+// variable: a start with bad variables fails once, naming each of them (SPEC.md, "Configuration").
 import { Limits } from '../protocol/wire.ts';
 
 export interface Config {
@@ -56,153 +56,241 @@ export interface Config {
   bench: boolean;
 }
 
+export interface ConfigProblem {
+  variable: string;
+  problem: string;
+}
+
 export class ConfigError extends Error {
-  constructor(variable: string, problem: string) {
-    super(`${variable}: ${problem}`);
+  /** Every bad variable, in the order of the table. */
+  readonly problems: readonly ConfigProblem[];
+
+  constructor(variable: string, problem: string, ...others: ConfigProblem[]) {
+    const problems = [{ variable, problem }, ...others];
+    super(problems.map((p) => `${p.variable}: ${p.problem}`).join('; '));
     this.name = 'ConfigError';
+    this.problems = problems;
   }
 }
 
 type Env = Record<string, string | undefined>;
 
-function text(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value === '' ? undefined : value;
+/** How one variable's text (trimmed, not blank) becomes its value, and its value when unset or blank. */
+export interface Variable<T> {
+  read(raw: string): T;
+  fallback: T;
 }
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = text(env, name);
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got "${raw}"`);
-  }
-  return n;
+/** What a reader throws: what is wrong with the text. */
+class Invalid extends Error {}
+
+function must(ok: boolean, problem: string): void {
+  if (!ok) throw new Invalid(problem);
 }
 
-function url(env: Env, name: string): string | undefined {
-  const raw = text(env, name);
-  if (raw === undefined) return undefined;
-  let parsed: URL;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    throw new ConfigError(name, `must be an absolute http(s) URL, got "${raw}"`);
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new ConfigError(name, `must be an http(s) URL, got "${raw}"`);
-  }
-  return raw.replace(/\/+$/, '');
+function variable<T, F extends T | undefined>(fallback: F, read: (raw: string) => T): Variable<T | F> {
+  return { fallback, read };
 }
 
-function serviceUrl(env: Env, name: string, protocols: string[]): string | undefined {
-  const raw = text(env, name);
-  if (raw === undefined) return undefined;
-  let parsed: URL | null = null;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    // reported below
-  }
-  if (!parsed || !protocols.includes(parsed.protocol)) {
-    throw new ConfigError(name, `must be a ${protocols.map((p) => `${p}//…`).join(' or ')} URL`);
-  }
-  return raw;
-}
+const text = <F extends string | undefined>(fallback: F) => variable(fallback, (raw) => raw);
 
-function flag(env: Env, name: string): boolean | undefined {
-  const raw = text(env, name);
-  if (raw === undefined) return undefined;
-  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
-  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
-  throw new ConfigError(name, `must be 1 or 0, got "${raw}"`);
-}
+const whole = (fallback: number, min: number, max: number) =>
+  variable(fallback, (raw) => {
+    const n = Number(raw);
+    must(Number.isInteger(n) && n >= min && n <= max, `must be a whole number from ${min} to ${max}, got "${raw}"`);
+    return n;
+  });
 
-function secretKey(env: Env): Buffer | undefined {
-  const raw = text(env, 'SHEETCAST_SECRET_KEY');
-  if (raw === undefined) return undefined;
-  const key = Buffer.from(raw, 'base64');
-  if (key.length !== 32) {
-    throw new ConfigError('SHEETCAST_SECRET_KEY', `must be 32 bytes in base64 (openssl rand -base64 32), got ${key.length} bytes`);
-  }
-  return key;
-}
+const flag = <F extends boolean | undefined>(fallback: F) =>
+  variable(fallback, (raw) => {
+    const yes = ['1', 'true', 'yes', 'on'].includes(raw.toLowerCase());
+    must(yes || ['0', 'false', 'no', 'off'].includes(raw.toLowerCase()), `must be 1 or 0, got "${raw}"`);
+    return yes;
+  });
 
-function projectNumber(env: Env): string | undefined {
-  const raw = text(env, 'GOOGLE_CLOUD_PROJECT_NUMBER');
-  if (raw !== undefined && !/^[0-9]{6,20}$/.test(raw)) throw new ConfigError('GOOGLE_CLOUD_PROJECT_NUMBER', `must be the project's number (digits), got "${raw}"`);
-  return raw;
-}
+const oneOf = (values: readonly string[], fallback: string) =>
+  variable(fallback, (raw) => {
+    must(values.includes(raw), `must be one of ${values.join(', ')}, got "${raw}"`);
+    return raw;
+  });
 
+/** Optional text that must pass `test`. */
+const checked = (test: (raw: string) => boolean, problem: (raw: string) => string) =>
+  variable(undefined, (raw) => {
+    must(test(raw), problem(raw));
+    return raw;
+  });
+
+/** An optional absolute http(s) URL, kept without trailing slashes. */
+const httpUrl = () =>
+  variable(undefined, (raw) => {
+    const parsed = URL.parse(raw);
+    must(parsed !== null, `must be an absolute http(s) URL, got "${raw}"`);
+    must(parsed!.protocol === 'http:' || parsed!.protocol === 'https:', `must be an http(s) URL, got "${raw}"`);
+    return raw.replace(/\/+$/, '');
+  });
+
+/** An optional URL of a service (database, Redis) with one of `protocols`. */
+const serviceUrl = (protocols: string[]) =>
+  checked((raw) => protocols.includes(URL.parse(raw)?.protocol ?? ''), () => `must be a ${protocols.map((p) => `${p}//…`).join(' or ')} URL`);
+
+const list = () => variable(undefined, (raw) => raw.split(',').map((s) => s.trim()).filter(Boolean));
+
+const base64Key = (bytes: number) =>
+  variable(undefined, (raw) => {
+    const key = Buffer.from(raw, 'base64');
+    must(key.length === bytes, `must be ${bytes} bytes in base64 (openssl rand -base64 ${bytes}), got ${key.length} bytes`);
+    return key;
+  });
+
+const HOUR = 3_600_000;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-function logLevel(env: Env): string {
-  const level = text(env, 'LOG_LEVEL') ?? 'info';
-  if (!LOG_LEVELS.includes(level)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
-  return level;
+/**
+ * Every variable the relay reads (README's table and .env.example list the same, with the same
+ * defaults). An `undefined` fallback means unset, or a default derived from other variables.
+ */
+export const VARIABLES = {
+  PORT: whole(8080, 0, 65_535),
+  HOST: text('127.0.0.1'),
+  PUBLIC_URL: httpUrl(),
+  SHEETCAST_DATA: text('./data/sheetcast.db'),
+  DATABASE_URL: serviceUrl(['postgres:', 'postgresql:']),
+  REDIS_URL: serviceUrl(['redis:', 'rediss:']),
+  SHEETCAST_ADMIN_TOKEN: checked((raw) => raw.length >= 24, () => 'must be at least 24 characters (openssl rand -base64 32)'),
+  GOOGLE_CLIENT_IDS: list(),
+  GOOGLE_CLIENT_SECRET: text(undefined),
+  SHEETCAST_SECRET_KEY: base64Key(32),
+  SHEETCAST_GOOGLE_BASE: httpUrl(),
+  GOOGLE_PICKER_API_KEY: text(undefined),
+  GOOGLE_CLOUD_PROJECT_NUMBER: checked((raw) => /^[0-9]{6,20}$/.test(raw), (raw) => `must be the project's number (digits), got "${raw}"`),
+  SHEETCAST_SESSION_HOURS: whole(24, 1, 24 * 90),
+  SHEETCAST_SYNC_DEBOUNCE_MS: whole(5_000, 0, HOUR),
+  SHEETCAST_DRIVE_CHANNEL_TTL_MS: whole(24 * HOUR, 60_000, 7 * 24 * HOUR),
+  SHEETCAST_DRIVE_CHANNEL_RENEW_MS: whole(HOUR, 1_000, 7 * 24 * HOUR),
+  SHEETCAST_DRIVE_CHANNEL_CHECK_MS: whole(300_000, 1_000, HOUR),
+  SHEETCAST_DEMO: flag(undefined),
+  SHEETCAST_TRUST_PROXY: flag(false),
+  LOG_LEVEL: oneOf(LOG_LEVELS, 'info'),
+  SHEETCAST_MAX_CELLS_PER_REQUEST: whole(Limits.cellsPerRequest, 1, 10_000_000),
+  SHEETCAST_MAX_CELLS_PER_DOC: whole(Limits.cellsPerDoc, 1, 10_000_000),
+  SHEETCAST_MAX_BODY_BYTES: whole(Limits.bodyBytes, 1024, 1024 * 1024 * 1024),
+  SHEETCAST_MAX_CELL_CHARS: whole(Limits.charsPerCell, 1, 1_000_000),
+  SHEETCAST_HISTORY: whole(1000, 0, 1_000_000),
+  SHEETCAST_BATCH_IDS: whole(10_000, 1, 10_000_000),
+  SHEETCAST_MAX_BUFFERED_BYTES: whole(4 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+  SHEETCAST_MAX_VIEWERS_PER_DOC: whole(20_000, 1, 10_000_000),
+  SHEETCAST_MAX_CONNECTIONS_PER_IP: whole(1_000, 1, 10_000_000),
+  SHEETCAST_PING_MS: whole(30_000, 100, HOUR),
+  SHEETCAST_PRESENCE_MS: whole(1_000, 50, 60_000),
+  SHEETCAST_BENCH: flag(false),
+};
+
+type Name = keyof typeof VARIABLES;
+type Values = { [K in Name]: (typeof VARIABLES)[K] extends Variable<infer T> ? T : never };
+
+/** A rule between variables, checked only when each variable it names is valid on its own. */
+interface Relation {
+  variable: Name;
+  uses: Name[];
+  problem(values: Values): string | undefined;
+}
+
+const RELATIONS: Relation[] = [
+  {
+    // The OAuth code flow stores tokens and signs sessions: without the key it cannot run safely.
+    variable: 'SHEETCAST_SECRET_KEY',
+    uses: ['GOOGLE_CLIENT_SECRET'],
+    problem: (v) =>
+      v.GOOGLE_CLIENT_SECRET !== undefined && v.SHEETCAST_SECRET_KEY === undefined
+        ? 'is required with GOOGLE_CLIENT_SECRET (it encrypts Google tokens and signs sessions): openssl rand -base64 32'
+        : undefined,
+  },
+  {
+    variable: 'GOOGLE_CLIENT_IDS',
+    uses: ['GOOGLE_CLIENT_SECRET'],
+    problem: (v) =>
+      v.GOOGLE_CLIENT_SECRET !== undefined && (v.GOOGLE_CLIENT_IDS ?? []).length === 0
+        ? 'must name the OAuth web client (first) when GOOGLE_CLIENT_SECRET is set'
+        : undefined,
+  },
+  {
+    variable: 'SHEETCAST_DRIVE_CHANNEL_RENEW_MS',
+    uses: ['SHEETCAST_DRIVE_CHANNEL_TTL_MS'],
+    problem: (v) =>
+      v.SHEETCAST_DRIVE_CHANNEL_RENEW_MS >= v.SHEETCAST_DRIVE_CHANNEL_TTL_MS
+        ? `must be shorter than SHEETCAST_DRIVE_CHANNEL_TTL_MS (${v.SHEETCAST_DRIVE_CHANNEL_TTL_MS})`
+        : undefined,
+  },
+];
+
+/** Every variable's value, and every problem: each variable's own, then those between them. */
+function readVariables(env: Env): { values: Values; problems: ConfigProblem[] } {
+  const values: Record<string, unknown> = {};
+  const problems: ConfigProblem[] = [];
+  for (const [name, variable] of Object.entries(VARIABLES) as [Name, Variable<unknown>][]) {
+    const raw = env[name]?.trim();
+    values[name] = variable.fallback;
+    if (raw === undefined || raw === '') continue;
+    try {
+      values[name] = variable.read(raw);
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      problems.push({ variable: name, problem: error.message });
+    }
+  }
+  const bad = new Set(problems.map((p) => p.variable));
+  for (const relation of RELATIONS) {
+    if ([relation.variable, ...relation.uses].some((name) => bad.has(name))) continue;
+    const problem = relation.problem(values as Values);
+    if (problem !== undefined) problems.push({ variable: relation.variable, problem });
+  }
+  return { values: values as Values, problems };
 }
 
 export function loadConfig(env: Env = process.env): Config {
-  const port = integer(env, 'PORT', 8080, 0, 65_535);
-  const adminToken = text(env, 'SHEETCAST_ADMIN_TOKEN');
-  if (adminToken !== undefined && adminToken.length < 24) {
-    throw new ConfigError('SHEETCAST_ADMIN_TOKEN', 'must be at least 24 characters (openssl rand -base64 32)');
-  }
-  const googleClientIds = (text(env, 'GOOGLE_CLIENT_IDS') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  const googleClientSecret = text(env, 'GOOGLE_CLIENT_SECRET');
-  const key = secretKey(env);
-  // The OAuth code flow stores tokens and signs sessions: without the key it cannot run safely.
-  if (googleClientSecret !== undefined && key === undefined) {
-    throw new ConfigError('SHEETCAST_SECRET_KEY', 'is required with GOOGLE_CLIENT_SECRET (it encrypts Google tokens and signs sessions): openssl rand -base64 32');
-  }
-  if (googleClientSecret !== undefined && googleClientIds.length === 0) {
-    throw new ConfigError('GOOGLE_CLIENT_IDS', 'must name the OAuth web client (first) when GOOGLE_CLIENT_SECRET is set');
-  }
-  const channelTtlMs = integer(env, 'SHEETCAST_DRIVE_CHANNEL_TTL_MS', 24 * 3_600_000, 60_000, 7 * 24 * 3_600_000);
-  const channelRenewMs = integer(env, 'SHEETCAST_DRIVE_CHANNEL_RENEW_MS', 3_600_000, 1_000, 7 * 24 * 3_600_000);
-  if (channelRenewMs >= channelTtlMs) {
-    throw new ConfigError('SHEETCAST_DRIVE_CHANNEL_RENEW_MS', `must be shorter than SHEETCAST_DRIVE_CHANNEL_TTL_MS (${channelTtlMs})`);
-  }
-  // With no way to publish configured, `npm start` shows the demo so a new user sees it work.
-  const demo = flag(env, 'SHEETCAST_DEMO') ?? (adminToken === undefined && googleClientIds.length === 0);
-
+  const { values: v, problems } = readVariables(env);
+  const [first, ...others] = problems;
+  if (first) throw new ConfigError(first.variable, first.problem, ...others);
+  const googleClientIds = v.GOOGLE_CLIENT_IDS ?? [];
   return {
-    port,
-    host: text(env, 'HOST') ?? '127.0.0.1',
-    publicUrl: url(env, 'PUBLIC_URL') ?? `http://localhost:${port}`,
-    dataPath: text(env, 'SHEETCAST_DATA') ?? './data/sheetcast.db',
-    databaseUrl: serviceUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
-    redisUrl: serviceUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
-    adminToken,
-    secretKey: key,
+    port: v.PORT,
+    host: v.HOST,
+    publicUrl: v.PUBLIC_URL ?? `http://localhost:${v.PORT}`,
+    dataPath: v.SHEETCAST_DATA,
+    databaseUrl: v.DATABASE_URL,
+    redisUrl: v.REDIS_URL,
+    adminToken: v.SHEETCAST_ADMIN_TOKEN,
+    secretKey: v.SHEETCAST_SECRET_KEY,
     googleClientIds,
-    googleClientSecret,
-    googleBase: url(env, 'SHEETCAST_GOOGLE_BASE'),
+    googleClientSecret: v.GOOGLE_CLIENT_SECRET,
+    googleBase: v.SHEETCAST_GOOGLE_BASE,
     google: {
-      syncDebounceMs: integer(env, 'SHEETCAST_SYNC_DEBOUNCE_MS', 5_000, 0, 3_600_000),
-      channelTtlMs,
-      channelRenewMs,
-      channelCheckMs: integer(env, 'SHEETCAST_DRIVE_CHANNEL_CHECK_MS', 300_000, 1_000, 3_600_000),
-      sessionTtlMs: integer(env, 'SHEETCAST_SESSION_HOURS', 24, 1, 24 * 90) * 3_600_000,
-      pickerApiKey: text(env, 'GOOGLE_PICKER_API_KEY'),
-      projectNumber: projectNumber(env),
+      syncDebounceMs: v.SHEETCAST_SYNC_DEBOUNCE_MS,
+      channelTtlMs: v.SHEETCAST_DRIVE_CHANNEL_TTL_MS,
+      channelRenewMs: v.SHEETCAST_DRIVE_CHANNEL_RENEW_MS,
+      channelCheckMs: v.SHEETCAST_DRIVE_CHANNEL_CHECK_MS,
+      sessionTtlMs: v.SHEETCAST_SESSION_HOURS * HOUR,
+      pickerApiKey: v.GOOGLE_PICKER_API_KEY,
+      projectNumber: v.GOOGLE_CLOUD_PROJECT_NUMBER,
     },
-    demo,
-    logLevel: logLevel(env),
-    trustProxy: flag(env, 'SHEETCAST_TRUST_PROXY') ?? false,
+    // With no way to publish configured, `npm start` shows the demo so a new user sees it work.
+    demo: v.SHEETCAST_DEMO ?? (v.SHEETCAST_ADMIN_TOKEN === undefined && googleClientIds.length === 0),
+    logLevel: v.LOG_LEVEL,
+    trustProxy: v.SHEETCAST_TRUST_PROXY,
     limits: {
-      cellsPerRequest: integer(env, 'SHEETCAST_MAX_CELLS_PER_REQUEST', Limits.cellsPerRequest, 1, 10_000_000),
-      cellsPerDoc: integer(env, 'SHEETCAST_MAX_CELLS_PER_DOC', Limits.cellsPerDoc, 1, 10_000_000),
-      bodyBytes: integer(env, 'SHEETCAST_MAX_BODY_BYTES', Limits.bodyBytes, 1024, 1024 * 1024 * 1024),
-      charsPerCell: integer(env, 'SHEETCAST_MAX_CELL_CHARS', Limits.charsPerCell, 1, 1_000_000),
+      cellsPerRequest: v.SHEETCAST_MAX_CELLS_PER_REQUEST,
+      cellsPerDoc: v.SHEETCAST_MAX_CELLS_PER_DOC,
+      bodyBytes: v.SHEETCAST_MAX_BODY_BYTES,
+      charsPerCell: v.SHEETCAST_MAX_CELL_CHARS,
     },
-    historyLimit: integer(env, 'SHEETCAST_HISTORY', 1000, 0, 1_000_000),
-    batchIdLimit: integer(env, 'SHEETCAST_BATCH_IDS', 10_000, 1, 10_000_000),
-    maxBufferedBytes: integer(env, 'SHEETCAST_MAX_BUFFERED_BYTES', 4 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
-    maxViewersPerDoc: integer(env, 'SHEETCAST_MAX_VIEWERS_PER_DOC', 20_000, 1, 10_000_000),
-    maxConnectionsPerIp: integer(env, 'SHEETCAST_MAX_CONNECTIONS_PER_IP', 1_000, 1, 10_000_000),
-    pingIntervalMs: integer(env, 'SHEETCAST_PING_MS', 30_000, 100, 3_600_000),
-    presenceIntervalMs: integer(env, 'SHEETCAST_PRESENCE_MS', 1_000, 50, 60_000),
-    bench: flag(env, 'SHEETCAST_BENCH') ?? false,
+    historyLimit: v.SHEETCAST_HISTORY,
+    batchIdLimit: v.SHEETCAST_BATCH_IDS,
+    maxBufferedBytes: v.SHEETCAST_MAX_BUFFERED_BYTES,
+    maxViewersPerDoc: v.SHEETCAST_MAX_VIEWERS_PER_DOC,
+    maxConnectionsPerIp: v.SHEETCAST_MAX_CONNECTIONS_PER_IP,
+    pingIntervalMs: v.SHEETCAST_PING_MS,
+    presenceIntervalMs: v.SHEETCAST_PRESENCE_MS,
+    bench: v.SHEETCAST_BENCH,
   };
 }

@@ -5,7 +5,8 @@ import { startDemo } from './demo.ts';
 
 function failOnConfig(error: unknown): never {
   if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`sheetcast: bad configuration: ${error.message}\n`);
+  // One line per bad variable, so a start with several names every one of them.
+  for (const { variable, problem } of error.problems) process.stderr.write(`sheetcast: bad configuration: ${variable}: ${problem}\n`);
   process.exit(78); // EX_CONFIG
 }
 
