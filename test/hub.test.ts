@@ -119,6 +119,29 @@ describe('the hub', () => {
     for (const socket of [first, second]) expect(socket.frames().map((f) => f.type)).toEqual(['snapshot', 'delta']);
   });
 
+  it('keeps sending to a viewer who loaded the doc again while it started over for a viewer who has left', async () => {
+    const { bus, ingestor, doc } = await setUp();
+    const first = new RecordingSocket();
+    await hub.join(first as unknown as WebSocket, 's1', '127.0.0.1', null);
+    // New settings: the doc starts over from the store, which answers late...
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const getDoc = store.getDoc.bind(store);
+    let answered!: Promise<unknown>;
+    store.getDoc = (docId) => (answered = gate.then(() => getDoc(docId)));
+    bus.publish({ type: 'doc', docId: doc.docId, event: 'settings' });
+    // ...and meanwhile its only viewer leaves and another one loads it again.
+    first.close(1000);
+    const second = new RecordingSocket();
+    await hub.join(second as unknown as WebSocket, 's1', '127.0.0.1', null);
+    release();
+    await answered;
+    // What is left of starting over runs in microtasks, all done before the next turn.
+    await new Promise((resolve) => setImmediate(resolve));
+    await edit(ingestor, doc, 'x');
+    expect(second.frames().map((f) => f.type)).toEqual(['snapshot', 'delta']);
+  });
+
   it('closes a viewer whose send buffer is over the bound with 4408 and keeps sending to the rest', async () => {
     const { ingestor, doc } = await setUp();
     const [slow, fine] = [new RecordingSocket(), new RecordingSocket()];

@@ -1,11 +1,13 @@
 // A doc that has viewers on this instance: its cells in memory (so a snapshot or a resume
-// costs no store read), its viewers, and its most recent delta frames.
+// costs no store read), its viewers, its most recent delta frames and its presence counts.
 import type { WebSocket } from 'ws';
 import { intersect, parseA1, type Rect } from '../../protocol/a1.ts';
 import type { Access, DeltaFrame, RangeValues, ShareSnapshot, SnapshotFrame } from '../../protocol/wire.ts';
 import type { Delta, DocRecord } from '../store/store.ts';
 
 const RECENT_FRAMES = 128;
+/** Another instance's presence report counts for this long without news. */
+const PRESENCE_TTL_MS = 10_000;
 
 interface LiveRange extends RangeValues {
   rect: Rect;
@@ -15,14 +17,8 @@ export class LiveDoc {
   readonly docId: string;
   readonly shareId: string;
   readonly viewers = new Set<WebSocket>();
-  /** Viewer counts of other instances, by instance id, with when they were reported. */
-  readonly remoteViewers = new Map<string, { viewers: number; seenAt: number }>();
   /** Viewers between arriving and being added; the doc stays loaded for them. */
   joining = 0;
-  presenceSent = -1;
-  /** This instance's own count as last told to the others, and when. */
-  localReported = -1;
-  localReportedAt = 0;
   epoch = 0;
   seq = 0;
   title = '';
@@ -31,11 +27,22 @@ export class LiveDoc {
   #ranges: LiveRange[] = [];
   #snapshotFrame: Buffer | null = null;
   #recent: { seq: number; frame: Buffer }[] = [];
+  /** Viewer counts of other instances, by instance id, with when they were reported. */
+  readonly #remoteViewers = new Map<string, { viewers: number; seenAt: number }>();
+  #presenceSent = -1;
+  /** This instance's own count as last told to the others, and when. */
+  #localReported = -1;
+  #localReportedAt = 0;
 
   constructor(doc: DocRecord, snapshot: ShareSnapshot) {
     this.docId = doc.docId;
     this.shareId = doc.shareId;
     this.reset(doc, snapshot);
+  }
+
+  /** Nobody watches or is joining: the doc may be unloaded. */
+  get idle(): boolean {
+    return this.viewers.size === 0 && this.joining === 0;
   }
 
   /** Starts over from the store's word: new settings, cells and position; history is dropped. */
@@ -97,6 +104,35 @@ export class LiveDoc {
     const first = this.#recent[0];
     if (!first || seq < first.seq - 1 || seq > this.seq) return null;
     return this.#recent.filter((f) => f.seq > seq).map((f) => f.frame);
+  }
+
+  /** Another instance reported how many viewers of this doc it has. */
+  heard(instance: string, viewers: number, now: number): void {
+    this.#remoteViewers.set(instance, { viewers, seenAt: now });
+  }
+
+  /** Viewers here and on every instance heard from lately. */
+  viewerCount(now: number): number {
+    let n = this.viewers.size;
+    for (const r of this.#remoteViewers.values()) if (now - r.seenAt < PRESENCE_TTL_MS) n += r.viewers;
+    return n;
+  }
+
+  /** This instance's count when the others should hear it (it changed, or they would soon forget it), else null. */
+  localReportDue(now: number): number | null {
+    const local = this.viewers.size;
+    if (local === this.#localReported && now - this.#localReportedAt <= PRESENCE_TTL_MS / 2) return null;
+    this.#localReported = local;
+    this.#localReportedAt = now;
+    return local;
+  }
+
+  /** The total count when it differs from what the viewers were last told, else null. */
+  presenceChange(now: number): number | null {
+    const viewers = this.viewerCount(now);
+    if (viewers === this.#presenceSent) return null;
+    this.#presenceSent = viewers;
+    return viewers;
   }
 }
 
