@@ -1,7 +1,7 @@
 // The sidebar's server functions: publish, stop, state, selection.
 
-import { Limits, type PublishResponse } from '../protocol/wire.ts';
-import type { PublishOptions, SidebarState } from './api.ts';
+import { Limits, type PublishedRange, type PublishResponse } from '../protocol/wire.ts';
+import type { PublishOptions, SidebarState } from '../protocol/sidebar.ts';
 import { RELAY_URL } from './config.ts';
 import { emptyState, type PublishedDoc } from './logic/state.ts';
 import { currentError, sentToday } from './logic/status.ts';
@@ -100,7 +100,7 @@ export function unpublish(): SidebarState {
   return getState();
 }
 
-export function useSelection(): { sheet: string; range: string } {
+export function useSelection(): PublishedRange {
   return selection(activeSpreadsheet());
 }
 

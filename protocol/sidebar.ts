@@ -52,11 +52,19 @@ export interface SidebarState {
   recent: RecentSend[];
 }
 
-
-/** The functions the sidebar may call, as google.script.run exposes them. */
+/**
+ * The functions the sidebar may call through google.script.run: the one statement of the
+ * contract. The add-on's exports are checked against it (addon/index.ts) and the sidebar's
+ * only caller is typed by it (sidebar/sidebar/server.ts). Properties, not methods, so that
+ * parameters are compared strictly. Arguments and results cross as JSON.
+ */
 export interface ServerFunctions {
-  getState(): SidebarState;
-  publish(options: PublishOptions): SidebarState;
-  unpublish(): SidebarState;
-  useSelection(): PublishedRange;
+  getState: () => SidebarState;
+  publish: (options: PublishOptions) => SidebarState;
+  unpublish: () => SidebarState;
+  /** The active range, as `{ sheet, range }`. */
+  useSelection: () => PublishedRange;
 }
+
+/** `T`, provided it has every function of the contract with the contract's signature. */
+export type SidebarCallable<T extends ServerFunctions> = T;

@@ -1,8 +1,7 @@
 // Builds the add-on for clasp: dist/addon/Code.js (one bundle whose Apps Script entry points
-// are top-level `function` declarations), Sidebar.html (one self-contained page) and
+// are top-level `function` declarations), Sidebar.html (the Lit sidebar inlined) and
 // appsscript.json (the top-level manifest with the relay's origin in urlFetchWhitelist).
 // The relay origin comes from SHEETCAST_RELAY_URL (default http://localhost:8080).
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +17,7 @@ export interface BuildAddonOptions {
   relayUrl?: string;
   /** Where to write; defaults to dist/addon. */
   outDir?: string;
-  /** The Lit sidebar bundle to inline; defaults to dist/sidebar/sidebar.js when it exists. */
+  /** The Lit sidebar bundle to inline (it must exist); defaults to dist/sidebar/sidebar.js. */
   sidebarScript?: string;
   /** No summary line on stdout (tests). */
   quiet?: boolean;
@@ -27,6 +26,8 @@ export interface BuildAddonOptions {
 export async function buildAddon(options: BuildAddonOptions = {}): Promise<void> {
   const relayUrl = relayOrigin(options.relayUrl ?? process.env['SHEETCAST_RELAY_URL'] ?? 'http://localhost:8080');
   const outDir = options.outDir ?? join(root, 'dist/addon');
+  // Read before anything is written: without the sidebar, the previous build stays whole.
+  const sidebar = await sidebarPage(options.sidebarScript ?? join(root, 'dist/sidebar/sidebar.js'));
   const entryPoints = await entryPointNames();
 
   const bundle = await build({
@@ -56,7 +57,7 @@ export async function buildAddon(options: BuildAddonOptions = {}): Promise<void>
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
   await writeFile(join(outDir, 'Code.js'), bundle.outputFiles[0]!.text);
-  await writeFile(join(outDir, 'Sidebar.html'), await sidebarPage(options.sidebarScript ?? join(root, 'dist/sidebar/sidebar.js')));
+  await writeFile(join(outDir, 'Sidebar.html'), sidebar);
   await writeFile(join(outDir, 'appsscript.json'), JSON.stringify(manifest, null, 2) + '\n');
   if (!options.quiet) console.log(`${outDir}: Code.js (${entryPoints.join(', ')}), Sidebar.html, appsscript.json → ${relayUrl}`);
 }
@@ -94,10 +95,15 @@ function relayOrigin(text: string): string {
   return (url.origin + url.pathname).replace(/\/+$/, '');
 }
 
-/** The Lit sidebar inlined into one page (HtmlService serves one file), or the plain page. */
+/** The Lit sidebar inlined into one page (HtmlService serves one file). */
 async function sidebarPage(script: string): Promise<string> {
-  if (!existsSync(script)) return readFile(join(root, 'addon/Sidebar.html'), 'utf8');
-  const js = (await readFile(script, 'utf8')).replace(/<\/script/gi, '<\\/script').replace(/<!--/g, '<\\!--');
+  let bundle: string;
+  try {
+    bundle = await readFile(script, 'utf8');
+  } catch (error) {
+    throw new Error(`The add-on inlines the sidebar bundle ${script}; run npm run build:sidebar first. ${(error as Error).message}`, { cause: error });
+  }
+  const js = bundle.replace(/<\/script/gi, '<\\/script').replace(/<!--/g, '<\\!--');
   return `<!doctype html>
 <html>
   <head>

@@ -1,6 +1,6 @@
 // The add-on's build: what clasp pushes (dist/addon) and what Apps Script needs of it.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import vm from 'node:vm';
@@ -22,7 +22,14 @@ const ENTRY_POINTS = [
   'useSelection',
 ];
 
-async function built(relayUrl: string, sidebarScript?: string): Promise<{ code: string; sidebar: string; manifest: Record<string, any> }> {
+/** A stand-in for dist/sidebar/sidebar.js, so that these tests need no sidebar build. */
+function sidebarBundle(js = 'customElements.define("sheetcast-sidebar", class extends HTMLElement {});'): string {
+  const script = join(mkdtempSync(join(tmpdir(), 'sheetcast-sidebar-')), 'sidebar.js');
+  writeFileSync(script, js);
+  return script;
+}
+
+async function built(relayUrl: string, sidebarScript = sidebarBundle()): Promise<{ code: string; sidebar: string; manifest: Record<string, any> }> {
   const outDir = mkdtempSync(join(tmpdir(), 'sheetcast-build-'));
   await buildAddon({ relayUrl, outDir, sidebarScript, quiet: true });
   return {
@@ -54,7 +61,7 @@ describe('the add-on build', () => {
     process.env.SHEETCAST_RELAY_URL = 'https://live.sheetcast.example';
     try {
       const outDir = mkdtempSync(join(tmpdir(), 'sheetcast-build-'));
-      await buildAddon({ outDir, quiet: true });
+      await buildAddon({ outDir, sidebarScript: sidebarBundle(), quiet: true });
       expect(JSON.parse(readFileSync(join(outDir, 'appsscript.json'), 'utf8')).urlFetchWhitelist).toEqual(['https://live.sheetcast.example/']);
     } finally {
       if (before === undefined) delete process.env.SHEETCAST_RELAY_URL;
@@ -76,9 +83,7 @@ describe('the add-on build', () => {
   });
 
   it('inlines the Lit sidebar into one self-contained page', async () => {
-    const script = join(mkdtempSync(join(tmpdir(), 'sheetcast-sidebar-')), 'sidebar.js');
-    writeFileSync(script, 'google.script.run.getState(); var s = "</script><!--";');
-    const { sidebar } = await built('https://relay.example.com', script);
+    const { sidebar } = await built('https://relay.example.com', sidebarBundle('google.script.run.getState(); var s = "</script><!--";'));
     expect(sidebar).toContain('<sheetcast-sidebar></sheetcast-sidebar>');
     expect(sidebar).toContain('google.script.run.getState()');
     expect(sidebar).not.toMatch(/<script[^>]+src=|<link[^>]+href=/);
@@ -86,11 +91,12 @@ describe('the add-on build', () => {
     expect(sidebar.match(/<\/script>/g)).toHaveLength(1);
   });
 
-  it('falls back to a plain page that talks to the server only through google.script.run', async () => {
-    const { sidebar } = await built('https://relay.example.com', join(tmpdir(), 'no-such-sidebar.js'));
-    expect(sidebar).toBe(readFileSync('addon/Sidebar.html', 'utf8'));
-    expect(sidebar).toContain('google.script.run');
-    expect(sidebar).not.toMatch(/<script[^>]+src=|fetch\(|XMLHttpRequest/);
+  it('fails, naming the file, when the Lit sidebar bundle is missing, and leaves the previous build whole', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'sheetcast-build-'));
+    await buildAddon({ relayUrl: 'https://relay.example.com', outDir, sidebarScript: sidebarBundle(), quiet: true });
+    const missing = join(mkdtempSync(join(tmpdir(), 'sheetcast-sidebar-')), 'sidebar.js');
+    await expect(buildAddon({ relayUrl: 'https://relay.example.com', outDir, sidebarScript: missing, quiet: true })).rejects.toThrow(missing);
+    expect(readdirSync(outDir).sort()).toEqual(['Code.js', 'Sidebar.html', 'appsscript.json']);
   });
 
   it('points clasp at the build output', () => {

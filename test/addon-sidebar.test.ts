@@ -1,11 +1,9 @@
 // The built Sidebar.html (the Lit sidebar inlined) in Chromium, its google.script.run calls
 // answered by the built add-on in the Apps Script harness, which talks to the real relay.
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { buildAddon } from '../scripts/build-addon.ts';
 import { launchChromium, openPage, screenshot, serveSite, type StaticSite } from './helpers/browser.ts';
 import { connectViewer, eventually } from './helpers/index.ts';
 import type { AppsScriptHarness } from './apps-script/harness.ts';
@@ -15,8 +13,6 @@ import { viewerCells } from './apps-script/viewer-cells.ts';
 let world: AddonWorld;
 let browser: Browser;
 let site: StaticSite;
-/** The plain page the build emits when there is no Lit sidebar bundle. */
-let plainPage: string;
 
 // HtmlService's google.script.run: asynchronous calls of the add-on's top-level functions,
 // answered through withSuccessHandler / withFailureHandler. Forwarded to the harness.
@@ -39,13 +35,7 @@ const SCRIPT_RUN = `
 beforeAll(async () => {
   world = await startAddonWorld({ sidebar: true });
   browser = await launchChromium();
-  const plainDir = mkdtempSync(join(tmpdir(), 'sheetcast-plain-'));
-  await buildAddon({ relayUrl: world.relay.url, outDir: plainDir, sidebarScript: join(plainDir, 'none.js'), quiet: true });
-  plainPage = readFileSync(join(plainDir, 'Sidebar.html'), 'utf8');
-  site = await serveSite({
-    '/sidebar': { body: readFileSync(join(world.dir, 'Sidebar.html'), 'utf8') },
-    '/plain': { body: plainPage },
-  });
+  site = await serveSite({ '/sidebar': { body: readFileSync(join(world.dir, 'Sidebar.html'), 'utf8') } });
 });
 
 afterAll(async () => {
@@ -54,12 +44,12 @@ afterAll(async () => {
   await world?.close();
 });
 
-async function openSidebar(sheet: AppsScriptHarness, user: string, path = '/sidebar'): Promise<Page & { errors: string[] }> {
+async function openSidebar(sheet: AppsScriptHarness, user: string): Promise<Page & { errors: string[] }> {
   const page = await openPage(browser, { viewport: { width: 300, height: 760 } });
   await page.addInitScript(SCRIPT_RUN);
   await page.exposeFunction('appsScript', (name: string, args: string) => JSON.stringify(sheet.run(user, name as 'getState', ...(JSON.parse(args) as []))));
-  await page.goto(`${site.url}${path}`);
-  if (path === '/sidebar') await eventually(async () => expect(await pill(page)).not.toBe('Loading…'));
+  await page.goto(`${site.url}/sidebar`);
+  await eventually(async () => expect(await pill(page)).not.toBe('Loading…'));
   return page;
 }
 
@@ -87,6 +77,9 @@ describe('the sidebar from the build', () => {
 
     const state = sheet.run(PUBLISHER, 'getState');
     expect(await sidebar.locator('#link').inputValue()).toBe(state.viewUrl);
+    expect(await sidebar.locator('#embed').inputValue()).toBe(state.embedSnippet);
+    const published = sidebar.locator('section', { has: page.getByRole('heading', { name: 'Published' }) });
+    expect(await published.locator('li').allTextContents()).toEqual(['Sheet1!A1:B5']);
     expect(sheet.triggers()).toHaveLength(3);
     const viewer = await connectViewer(world.relay, state.shareId!);
     expect((await viewer.next('snapshot')).ranges[0]!.values[1]).toEqual(['Ana', '4']);
@@ -113,27 +106,5 @@ describe('the sidebar from the build', () => {
     await sidebar.getByRole('button', { name: 'Publish' }).click();
     await eventually(async () => expect(await page.locator('sheetcast-sidebar [role=alert]').textContent()).toBe('There is no sheet named "Hidden".'));
     expect(sheet.run(PUBLISHER, 'getState').published).toBe(false);
-  });
-});
-
-describe('the plain sidebar page (built without the Lit bundle)', () => {
-  it('publishes the selection through google.script.run, shows the link, and stops', async () => {
-    const sheet = world.spreadsheet();
-    sheet.select('Sheet1', 'B2:C3');
-    const page = await openSidebar(sheet, PUBLISHER, '/plain');
-    await eventually(async () => expect(await page.locator('#status').textContent()).toBe('· not published'));
-    await page.getByRole('button', { name: 'Use current selection' }).click();
-    await eventually(async () => expect(await page.locator('#ranges li').allTextContents()).toEqual(['Sheet1!B2:C3']));
-    await page.getByRole('button', { name: 'Publish' }).click();
-    await eventually(async () => expect(await page.locator('#status').textContent()).toBe('· live'));
-    const state = sheet.run(PUBLISHER, 'getState');
-    expect(await page.locator('#link').inputValue()).toBe(state.viewUrl);
-    expect(await page.locator('#embed').inputValue()).toBe(state.embedSnippet);
-    expect(await page.locator('#published li').allTextContents()).toEqual(['Sheet1!B2:C3']);
-    page.once('dialog', (dialog) => void dialog.accept());
-    await page.getByRole('button', { name: 'Stop publishing' }).click();
-    await eventually(async () => expect(await page.locator('#status').textContent()).toBe('· not published'));
-    expect(sheet.triggers()).toEqual([]);
-    expect(page.errors).toEqual([]);
   });
 });

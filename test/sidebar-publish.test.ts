@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { ApiError, PublishedRange, PublishResponse } from '../protocol/wire.ts';
 import { buildSidebar } from '../scripts/build-sidebar.ts';
-import type { AddonState, PublishSettings } from '../sidebar/sidebar/server.ts';
+import type { PublishOptions, SidebarState } from '../protocol/sidebar.ts';
 import { launchChromium, openPage, pageScrollWidth, screenshot, serveSite } from './helpers/browser.ts';
 import type { StaticSite } from './helpers/browser.ts';
 import { api, eventually, startRelay } from './helpers/index.ts';
@@ -35,7 +35,7 @@ const FAKE_SCRIPT_RUN = `
   }
   window.google = { script: { run: runner() } };`;
 
-const UNPUBLISHED: AddonState = {
+const UNPUBLISHED: SidebarState = {
   published: false,
   title: 'Club sheet',
   ranges: [],
@@ -46,11 +46,19 @@ const UNPUBLISHED: AddonState = {
   embedUrl: null,
   sentToday: 0,
   lastError: null,
+  relayUrl: '',
+  user: 'alice@example.com',
+  embedSnippet: null,
+  triggersInstalled: false,
+  pending: 0,
+  resync: false,
+  lastSentAt: null,
+  recent: [],
 };
 
 /** The add-on's server side, as far as the sidebar can tell: state in "document properties", the relay for real. */
 class FakeAddon {
-  state: AddonState = { ...UNPUBLISHED };
+  state: SidebarState = { ...UNPUBLISHED };
   doc: PublishResponse | null = null;
   token = relay.adminToken;
   selection: PublishedRange = { sheet: 'Scores', range: 'A1:C4' };
@@ -67,11 +75,12 @@ class FakeAddon {
         return this.selection;
       case 'publish': {
         await this.hold;
-        const settings = args[0] as PublishSettings;
+        const settings = args[0] as Required<PublishOptions>;
         const reply = await api<PublishResponse>(relay, 'POST', '/v1/docs', { token: this.token, body: { spreadsheetId: 'sheet-1', ...settings } });
         if (reply.status !== 201) throw new Error(`Could not publish: ${(reply.body as unknown as ApiError).error.message}`);
         this.doc = reply.body;
         this.state = { ...this.state, ...settings, published: true, shareId: reply.body.shareId, viewUrl: reply.body.viewUrl, embedUrl: reply.body.embedUrl };
+        this.state.embedSnippet = `<script src="${reply.body.embedUrl}" async></script>\n<sheetcast-view share="${reply.body.shareId}"></sheetcast-view>`;
         return this.state;
       }
       case 'unpublish':

@@ -1,10 +1,11 @@
 import { LitElement, html, nothing } from 'lit';
 import type { TemplateResult } from 'lit';
 import { state } from 'lit/decorators.js';
+import type { SidebarState } from '../../protocol/sidebar.ts';
 import type { Access, PublishedRange } from '../../protocol/wire.ts';
 import { LiveController } from '../live/controller.ts';
-import { callServer, parseRangeInput, relayBase } from './server.ts';
-import type { AddonState } from './server.ts';
+import { parseRangeInput, relayBase } from './addresses.ts';
+import { callServer } from './server.ts';
 import { sidebarStyles } from './styles.ts';
 
 /** unpublished → publishing → live; `error` when the add-on or the relay reported a failure. */
@@ -28,7 +29,7 @@ const REFRESH_MS = 30_000;
 export class SheetcastSidebar extends LitElement {
   static override styles = sidebarStyles;
 
-  @state() private accessor _addon: AddonState | null = null;
+  @state() private accessor _addon: SidebarState | null = null;
   @state() private accessor _busy: 'publishing' | 'stopping' | 'selecting' | null = null;
   @state() private accessor _error = '';
   @state() private accessor _title = '';
@@ -71,7 +72,7 @@ export class SheetcastSidebar extends LitElement {
     }
   }
 
-  private _show(addon: AddonState): void {
+  private _show(addon: SidebarState): void {
     const first = this._addon === null;
     this._addon = addon;
     if (first || !addon.published) {
@@ -160,10 +161,10 @@ export class SheetcastSidebar extends LitElement {
     </form>`;
   }
 
-  private _liveView(addon: AddonState): TemplateResult {
+  private _liveView(addon: SidebarState): TemplateResult {
     const live = this._live.state;
     const viewers = live.status === 'live' && live.viewers !== null ? Math.max(0, live.viewers - 1) : null;
-    const snippet = addon.embedUrl && addon.shareId ? embedSnippet(addon.embedUrl, addon.shareId) : '';
+    const snippet = addon.embedSnippet ?? '';
     return html`
       <section>
         <label class="heading" for="link">Link</label>
@@ -188,7 +189,7 @@ export class SheetcastSidebar extends LitElement {
         ? html`<p class="hint">Viewer count needs sign-in for private sheets.</p>`
         : nothing}
       ${addon.pending ? html`<p class="hint">${addon.pending} ${addon.pending === 1 ? 'batch' : 'batches'} waiting for the relay; they are re-sent in order.</p>` : nothing}
-      ${addon.recent?.length
+      ${addon.recent.length
         ? html`<section>
             <h2>Recently sent</h2>
             <ul class="recent">
@@ -294,10 +295,6 @@ export class SheetcastSidebar extends LitElement {
       if (this._copied === which) this._copied = null;
     }, 2_000);
   }
-}
-
-export function embedSnippet(embedUrl: string, shareId: string): string {
-  return `<script src="${embedUrl}" async></script>\n<sheetcast-view share="${shareId}"></sheetcast-view>`;
 }
 
 function clock(at: number): string {

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseA1 } from '../../protocol/a1.ts';
-import type { ServerFunctions } from '../../addon/api.ts';
+import type { ServerFunctions } from '../../protocol/sidebar.ts';
 import type { AuthMode, Execution, FetchRecord } from './execution.ts';
 import { Runtime } from './execution.ts';
 import { Realm } from './realm.ts';
