@@ -1,45 +1,14 @@
-// The processes of a bench run: the relay under test (the real `node relay/server.ts`), the
-// comparison servers, and client harnesses, each in its own process so none shares a core's
-// event loop with another.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+// The processes of a bench run: the relay under test (the real `node relay/server.ts`, started as
+// the tests start it), the comparison servers, and client harnesses, each in its own process so
+// none shares a core's event loop with another.
+import { type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { freePort, runNode, spawnNode, startRelay as startRelayProcess, stopProcess, waitForHealth } from '../../scripts/lib/relay-process.ts';
 import type { ProcessStats } from './stats.ts';
 
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-const children = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const child of children) child.kill('SIGKILL');
-});
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/**
- * Spawns `node <args>` through a shell that first raises the open-file limit to the hard
- * limit: 10,000 sockets need 10,000 descriptors on each side.
- */
-function spawnNode(args: string[], env: Record<string, string>, ipc: boolean): ChildProcess {
-  const command = `ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"`;
-  const child = spawn('/bin/sh', ['-c', command, process.execPath, ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ipc ? ['ignore', 'inherit', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
+export { ROOT } from '../../scripts/lib/relay-process.ts';
 
 /** A server under test: where viewers connect, where edits are posted, and its figures. */
 export interface Target {
@@ -52,51 +21,12 @@ export interface Target {
   stop(): Promise<void>;
 }
 
-async function waitForHealth(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${url} exited with ${child.exitCode}:\n${output()}`);
-    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${url} did not start:\n${output()}`);
-}
-
-function stopper(child: ChildProcess): () => Promise<void> {
-  return async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(timer);
-  };
-}
-
-async function startServer(
-  name: Target['name'],
-  client: Target['client'],
-  args: string[],
-  env: Record<string, string>,
-  port: number,
-): Promise<Target> {
-  const child = spawnNode(['--expose-gc', ...args], env, false);
-  let log = '';
-  child.stdout!.on('data', (chunk: Buffer) => (log += chunk));
-  child.stderr!.on('data', (chunk: Buffer) => (log += chunk));
-  const url = `http://127.0.0.1:${port}`;
-  await waitForHealth(url, child, () => log);
-  return {
-    name,
-    client,
-    url,
-    output: () => log,
-    async stats(gc = false) {
-      const response = await fetch(`${url}/debug/stats${gc ? '?gc=1' : ''}`);
-      if (!response.ok) throw new Error(`${name} /debug/stats: ${response.status} ${await response.text()}`);
-      return (await response.json()) as ProcessStats;
-    },
-    stop: stopper(child),
+/** A server's `GET /debug/stats` (the relay's with SHEETCAST_BENCH=1). */
+function statsOf(name: Target['name'], url: string): Target['stats'] {
+  return async (gc = false) => {
+    const response = await fetch(`${url}/debug/stats${gc ? '?gc=1' : ''}`);
+    if (!response.ok) throw new Error(`${name} /debug/stats: ${response.status} ${await response.text()}`);
+    return (await response.json()) as ProcessStats;
   };
 }
 
@@ -112,29 +42,28 @@ export interface RelayOptions {
 
 /** The real relay process, with its limits raised for thousands of viewers from loopback. */
 export async function startRelay(options: RelayOptions = {}): Promise<RelayTarget> {
-  const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'sheetcast-bench-'));
-  const adminToken = randomBytes(24).toString('base64url');
-  const target = await startServer('relay', 'ws', [...(options.nodeFlags ?? []), 'relay/server.ts'], {
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    SHEETCAST_DATA: join(dataDir, 'sheetcast.db'),
-    SHEETCAST_ADMIN_TOKEN: adminToken,
-    SHEETCAST_DEMO: '0',
-    SHEETCAST_BENCH: '1',
-    SHEETCAST_MAX_CONNECTIONS_PER_IP: '1000000',
-    SHEETCAST_MAX_VIEWERS_PER_DOC: '1000000',
-    // --snapshot-cells may ask for docs larger than the default limit.
-    SHEETCAST_MAX_CELLS_PER_DOC: '1000000',
-    LOG_LEVEL: 'warn',
-    ...options.env,
-  }, port);
-  const stop = target.stop;
+  const relay = await startRelayProcess({
+    dataDir,
+    nodeFlags: ['--expose-gc', ...(options.nodeFlags ?? [])],
+    env: {
+      SHEETCAST_BENCH: '1',
+      SHEETCAST_MAX_CONNECTIONS_PER_IP: '1000000',
+      SHEETCAST_MAX_VIEWERS_PER_DOC: '1000000',
+      // --snapshot-cells may ask for docs larger than the default limit.
+      SHEETCAST_MAX_CELLS_PER_DOC: '1000000',
+      ...options.env,
+    },
+  });
   return {
-    ...target,
-    adminToken,
+    name: 'relay',
+    client: 'ws',
+    url: relay.url,
+    adminToken: relay.adminToken,
+    output: relay.output,
+    stats: statsOf('relay', relay.url),
     async stop() {
-      await stop();
+      await relay.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -144,7 +73,17 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayTarge
 export async function startComparison(name: 'bare-ws' | 'socket.io'): Promise<Target> {
   const port = await freePort();
   const file = name === 'bare-ws' ? 'bench/servers/bare-ws.ts' : 'bench/servers/socketio.ts';
-  return startServer(name, name === 'bare-ws' ? 'ws' : 'socket.io', [file], { PORT: String(port) }, port);
+  const url = `http://127.0.0.1:${port}`;
+  const server = runNode(['--expose-gc', file], { PORT: String(port) });
+  await waitForHealth(url, server);
+  return {
+    name,
+    client: name === 'bare-ws' ? 'ws' : 'socket.io',
+    url,
+    output: server.output,
+    stats: statsOf(name, url),
+    stop: async () => void (await stopProcess(server)),
+  };
 }
 
 /** A client harness process (`bench/harness/harness.ts`), driven by calls over IPC. */
