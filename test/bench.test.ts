@@ -5,8 +5,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Results } from '../bench/lib/report.ts';
-import { SqliteStore } from '../relay/store/sqlite.ts';
-import type { Batch } from '../relay/store/store.ts';
 import { api, startRelay } from './helpers/index.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -151,104 +149,5 @@ describe('relay process figures for the bench', () => {
     } finally {
       await relay.stop();
     }
-  });
-});
-
-// The speed changes to the relay keep its behaviour (docs/performance.md, "What was changed").
-describe('group commit in the SQLite store', () => {
-  function openStore() {
-    const dir = mkdtempSync(join(tmpdir(), 'sheetcast-group-'));
-    return new SqliteStore(join(dir, 'sheetcast.db'), { historyLimit: 100, batchIdLimit: 100 });
-  }
-
-  async function newDoc(store: SqliteStore, range = 'A1:C3') {
-    return store.createDoc({
-      docId: 'doc-1',
-      shareId: 'share-1',
-      ownerId: 'admin',
-      spreadsheetId: 'spreadsheet-1',
-      title: 'Scores',
-      ranges: [{ sheet: 'Sheet1', range }],
-      access: 'link',
-      allow: [],
-      ingestKeyHash: 'hash',
-    });
-  }
-
-  /** One cell, already clipped (row and column from 1). */
-  function batch(batchId: string, row: number, col: number, value: unknown): Batch {
-    return {
-      batchId,
-      at: 1_000,
-      epoch: 1,
-      writes: [{ sheet: 'Sheet1', row, col, value: value as string }],
-      areas: [{ sheet: 'Sheet1', rect: { top: row, left: col, bottom: row, right: col } }],
-      incoming: 1,
-    };
-  }
-
-  it('answers batches sent together each with its own seq, all stored', async () => {
-    const store = openStore();
-    try {
-      await newDoc(store);
-      const outcomes = await Promise.all([batch('a', 1, 1, 'x'), batch('b', 2, 2, 'y'), batch('a', 1, 1, 'x'), batch('c', 3, 3, 'z')].map((b) => store.applyBatch('doc-1', b)));
-      expect(outcomes.map((o) => [o!.result.seq, o!.result.duplicate, o!.delta?.seq ?? null])).toEqual([
-        [1, false, 1],
-        [2, false, 2],
-        [1, true, null], // the repeat of "a" in the same commit is recognised
-        [3, false, 3],
-      ]);
-      const snapshot = await store.readSnapshot('doc-1');
-      expect(snapshot!.seq).toBe(3);
-      expect(snapshot!.ranges[0]!.values).toEqual([['x', '', ''], ['', 'y', ''], ['', '', 'z']]);
-    } finally {
-      await store.close();
-    }
-  });
-
-  it('undoes a batch that fails alone, committing the ones around it', async () => {
-    const store = openStore();
-    try {
-      await newDoc(store);
-      // Its first cell is written before its second fails: that write must be undone too.
-      const bad = batch('bad', 2, 1, 'half');
-      bad.writes.push({ sheet: 'Sheet1', row: 2, col: 2, value: { not: 'a string' } as unknown as string });
-      bad.areas = [{ sheet: 'Sheet1', rect: { top: 2, left: 1, bottom: 2, right: 2 } }];
-      const results = await Promise.allSettled([
-        store.applyBatch('doc-1', batch('a', 1, 1, 'x')),
-        store.applyBatch('doc-1', bad),
-        store.applyBatch('doc-1', batch('c', 3, 3, 'z')),
-      ]);
-      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-      const snapshot = await store.readSnapshot('doc-1');
-      expect(snapshot!.seq).toBe(2);
-      expect(snapshot!.ranges[0]!.values).toEqual([['x', '', ''], ['', '', ''], ['', '', 'z']]);
-    } finally {
-      await store.close();
-    }
-  });
-
-  it('applies a batch that arrived before a change of ranges under the ranges it was clipped to', async () => {
-    const store = openStore();
-    try {
-      await newDoc(store);
-      const pending = store.applyBatch('doc-1', batch('a', 3, 3, 'outside soon'));
-      await store.updateDoc('doc-1', { ranges: [{ sheet: 'Sheet1', range: 'A1:B2' }] });
-      const outcome = await pending;
-      // Applied in the old epoch, then the new ranges dropped the cell: nothing outside them is kept.
-      expect(outcome!.delta).toMatchObject({ epoch: 1, seq: 1 });
-      await store.updateDoc('doc-1', { ranges: [{ sheet: 'Sheet1', range: 'A1:C3' }] });
-      expect((await store.readSnapshot('doc-1'))!.ranges[0]!.values[2]).toEqual(['', '', '']);
-    } finally {
-      await store.close();
-    }
-  });
-
-  it('commits batches still queued when the store closes', async () => {
-    const store = openStore();
-    await newDoc(store);
-    const pending = store.applyBatch('doc-1', batch('a', 1, 1, 'x'));
-    await store.close();
-    expect((await pending)!.result).toMatchObject({ seq: 1, applied: 1 });
   });
 });

@@ -6,24 +6,24 @@ import { startGoogleEmulator, type GoogleEmulator } from '../emulator/google/ind
 import { GoogleClients } from '../relay/google/clients.ts';
 import { deriveKeys, seal, unseal } from '../relay/google/crypto.ts';
 import { Grants, GrantUnusable } from '../relay/google/grants.ts';
-import { SqliteStore } from '../relay/store/sqlite.ts';
+import { openSqlite, type Stores } from '../relay/store/open.ts';
 import { CLIENT_SECRET, WEB_CLIENT } from './helpers/google.ts';
 
 const DRIVE_FILE = 'https://www.googleapis.com/auth/drive.file';
 const OWNER = 'google:1';
 
 let google: GoogleEmulator;
-let store: SqliteStore;
+let stores: Stores;
 let clients: GoogleClients;
 
 beforeAll(async () => {
   google = await startGoogleEmulator({ clientIds: [WEB_CLIENT], clientSecret: CLIENT_SECRET });
-  store = new SqliteStore(':memory:', { historyLimit: 10, batchIdLimit: 10 });
+  stores = openSqlite(':memory:', { historyLimit: 10, batchIdLimit: 10 });
   clients = new GoogleClients({ clientId: WEB_CLIENT, clientSecret: CLIENT_SECRET, redirectUri: 'http://127.0.0.1:9/auth/google/callback', base: google.url });
 });
 
 afterAll(async () => {
-  await store?.close();
+  await stores?.store.close();
   await google?.close();
 });
 
@@ -52,10 +52,10 @@ it('derives different keys for tokens and cookies from the one secret key', () =
 });
 
 it('stores no plaintext token, and gives a client that calls Google with the stored one', async () => {
-  const grants = new Grants(store, clients, deriveKeys(randomBytes(32)).tokens);
+  const grants = new Grants(stores.googleRecords, clients, deriveKeys(randomBytes(32)).tokens);
   const tokens = issue();
   await grants.save(OWNER, 'alice@example.com', tokens);
-  const row = (await store.getGoogleGrant(OWNER))!;
+  const row = (await stores.googleRecords.getGoogleGrant(OWNER))!;
   expect(JSON.stringify(row)).not.toContain(tokens.refresh_token);
   expect(JSON.stringify(row)).not.toContain(tokens.access_token);
   const client = await grants.authorized(OWNER);
@@ -63,7 +63,7 @@ it('stores no plaintext token, and gives a client that calls Google with the sto
 });
 
 it('keeps the stored refresh token when Google sends none on a later consent, and refuses a first grant without one', async () => {
-  const grants = new Grants(store, clients, deriveKeys(randomBytes(32)).tokens);
+  const grants = new Grants(stores.googleRecords, clients, deriveKeys(randomBytes(32)).tokens);
   const first = issue();
   await grants.save(OWNER, 'alice@example.com', first);
   const { refresh_token: _, ...second } = issue();
@@ -77,8 +77,8 @@ it('keeps the stored refresh token when Google sends none on a later consent, an
 });
 
 it('says a grant sealed under another secret key needs reconnecting, rather than failing obscurely', async () => {
-  await new Grants(store, clients, deriveKeys(randomBytes(32)).tokens).save(OWNER, 'alice@example.com', issue());
-  const otherKey = new Grants(store, clients, deriveKeys(randomBytes(32)).tokens);
+  await new Grants(stores.googleRecords, clients, deriveKeys(randomBytes(32)).tokens).save(OWNER, 'alice@example.com', issue());
+  const otherKey = new Grants(stores.googleRecords, clients, deriveKeys(randomBytes(32)).tokens);
   await expect(otherKey.authorized(OWNER)).rejects.toThrow(/connect again/);
   await expect(otherKey.authorized(OWNER)).rejects.toBeInstanceOf(GrantUnusable);
 });

@@ -5,8 +5,8 @@ import type { WebSocket } from 'ws';
 import { LocalBus } from '../relay/bus/local.ts';
 import { Hub, type HubMetrics } from '../relay/hub/hub.ts';
 import { Ingestor } from '../relay/ingest/ingest.ts';
-import { SqliteStore } from '../relay/store/sqlite.ts';
-import type { DocRecord } from '../relay/store/store.ts';
+import { openSqlite } from '../relay/store/open.ts';
+import type { DocRecord, Store } from '../relay/store/store.ts';
 
 class RecordingSocket extends EventEmitter {
   readonly OPEN = 1;
@@ -35,14 +35,14 @@ const noMetrics: HubMetrics = { viewerJoined() {}, viewerLeft() {}, docsLoaded()
 const limits = { cellsPerRequest: 50_000, cellsPerDoc: 100_000, bodyBytes: 1 << 20, charsPerCell: 50_000 };
 
 let hub: Hub;
-let store: SqliteStore;
+let store: Store;
 afterEach(async () => {
   hub?.close();
   await store?.close();
 });
 
 async function setUp(): Promise<{ bus: LocalBus; ingestor: Ingestor; doc: DocRecord }> {
-  store = new SqliteStore(':memory:', { historyLimit: 100, batchIdLimit: 100 });
+  ({ store } = openSqlite(':memory:', { historyLimit: 100, batchIdLimit: 100 }));
   const bus = new LocalBus();
   hub = new Hub(store, bus, { maxBufferedBytes: 1 << 20, maxViewersPerDoc: 100, maxConnectionsPerIp: 100, pingIntervalMs: 60_000, presenceIntervalMs: 60_000 }, noMetrics);
   const ingestor = new Ingestor(store, bus, limits, { batch() {} });
@@ -127,7 +127,7 @@ describe('the hub', () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const getDoc = store.getDoc.bind(store);
-    let answered!: Promise<unknown>;
+    let answered!: Promise<DocRecord | null>;
     store.getDoc = (docId) => (answered = gate.then(() => getDoc(docId)));
     bus.publish({ type: 'doc', docId: doc.docId, event: 'settings' });
     // ...and meanwhile its only viewer leaves and another one loads it again.

@@ -1,34 +1,13 @@
-// One contract for every Store implementation: each runs this same suite.
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
+// One contract for the doc store on every backend: each runs this same suite.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { checkGrids, clip, toAreas } from '../relay/cells/cells.ts';
-import { SqliteStore } from '../relay/store/sqlite.ts';
-import { PostgresStore } from '../relay/store/postgres.ts';
-import { TEST_DATABASE_URL } from './helpers/services.ts';
 import type { Batch, DocRecord, NewDoc, Store } from '../relay/store/store.ts';
 import type { RangeValues } from '../protocol/wire.ts';
+import { dropTestSchemas, storeKinds } from './helpers/stores.ts';
 
 const limits = { historyLimit: 5, batchIdLimit: 3 };
-const schemas: string[] = [];
-afterAll(async () => {
-  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await client.connect();
-  for (const schema of schemas) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await client.end();
-});
-const stores: [string, () => Promise<Store>][] = [
-  ['sqlite', async () => new SqliteStore(join(mkdtempSync(join(tmpdir(), 'sheetcast-store-')), 'db'), limits)],
-  // Each Postgres store gets a schema of its own in the machine's real server.
-  ['postgres', () => {
-    const schema = `sheetcast_test_${randomBytes(6).toString('hex')}`;
-    schemas.push(schema);
-    return PostgresStore.open(TEST_DATABASE_URL, { ...limits, schema });
-  }],
-];
+afterAll(dropTestSchemas);
+const stores = storeKinds.map(([name, open]) => [name, async () => (await open(limits)).store] as const);
 
 let counter = 0;
 function newDoc(over: Partial<NewDoc> = {}): NewDoc {
@@ -149,46 +128,6 @@ for (const [name, make] of stores) {
 }
 
 for (const [name, make] of stores) {
-  describe(`${name} store, Google records`, () => {
-    let store: Store;
-    afterEach(() => store?.close());
-
-    it('keeps one sealed grant per owner, replaced on save', async () => {
-      store = await make();
-      const grant = { ownerId: 'google:1', email: 'a@x.com', scopes: ['openid'], sealedRefreshToken: 'v1.r', sealedAccessToken: null, accessExpiresAt: null, updatedAt: 1 };
-      await store.saveGoogleGrant(grant);
-      await store.saveGoogleGrant({ ...grant, sealedAccessToken: 'v1.a', accessExpiresAt: 1_800_000_000_000, updatedAt: 2 });
-      expect(await store.getGoogleGrant('google:1')).toEqual({ ...grant, sealedAccessToken: 'v1.a', accessExpiresAt: 1_800_000_000_000, updatedAt: 2 });
-      await store.deleteGoogleGrant('google:1');
-      expect(await store.getGoogleGrant('google:1')).toBeNull();
-    });
-
-    it('keeps sync state per doc and lists an owner\'s', async () => {
-      store = await make();
-      const sync = { docId: 'd1', ownerId: 'google:1', status: 'live' as const, lastSyncAt: null, lastError: null, updatedAt: 1 };
-      await store.saveDocSync(sync);
-      await store.saveDocSync({ ...sync, docId: 'd2', status: 'reconnect_needed', lastError: 'revoked' });
-      expect(await store.getDocSync('d1')).toEqual(sync);
-      expect((await store.docSyncsOf('google:1')).map((s) => [s.docId, s.status])).toEqual([['d1', 'live'], ['d2', 'reconnect_needed']]);
-      await store.deleteDocSync('d1');
-      expect(await store.getDocSync('d1')).toBeNull();
-    });
-
-    it('finds Drive channels by id, by doc and by expiry', async () => {
-      store = await make();
-      const channel = { channelId: 'c1', docId: 'd1', resourceId: 'r1', tokenHash: 'h', expiresAt: 2000, createdAt: 1 };
-      await store.saveDriveChannel(channel);
-      await store.saveDriveChannel({ ...channel, channelId: 'c2', expiresAt: 1000 });
-      expect(await store.getDriveChannel('c1')).toEqual(channel);
-      expect((await store.driveChannelsOf('d1')).map((c) => c.channelId)).toEqual(['c2', 'c1']);
-      expect((await store.driveChannelsExpiringBefore(1500)).map((c) => c.channelId)).toEqual(['c2']);
-      await store.deleteDriveChannel('c2');
-      expect((await store.driveChannelsOf('d1')).map((c) => c.channelId)).toEqual(['c1']);
-    });
-  });
-}
-
-for (const [name, make] of stores) {
   describe(`${name} store, when ranges change under a batch`, () => {
     let store: Store;
     afterEach(() => store?.close());
@@ -205,6 +144,138 @@ for (const [name, make] of stores) {
       expect(outcome!.delta).toMatchObject({ epoch: 2, changes: [{ sheet: 'S', range: 'A1', values: [['in']] }] });
       await store.updateDoc(doc.docId, { ranges: [{ sheet: 'S', range: 'A1:B2' }] });
       expect((await store.readSnapshot(doc.docId))!.ranges[0]!.values).toEqual([['in', ''], ['', '']]);
+    });
+  });
+}
+
+// Batches that arrive together are committed together (group commit); each keeps its own answer.
+for (const [name, open] of storeKinds) {
+  describe(`${name} store, committing batches in groups`, () => {
+    let store: Store;
+    afterEach(() => store?.close());
+
+    async function openWithDoc(): Promise<DocRecord> {
+      ({ store } = await open({ historyLimit: 100, batchIdLimit: 100 }));
+      return store.createDoc(newDoc({ ranges: [{ sheet: 'S', range: 'A1:C3' }] }));
+    }
+
+    /** One cell, already clipped under the doc's first epoch (row and column from 1). */
+    function cell(batchId: string, row: number, col: number, value: string): Batch {
+      return {
+        batchId,
+        at: 1_000,
+        epoch: 1,
+        writes: [{ sheet: 'S', row, col, value }],
+        areas: [{ sheet: 'S', rect: { top: row, left: col, bottom: row, right: col } }],
+        incoming: 1,
+      };
+    }
+
+    it('answers batches sent together each with its own seq, all stored', async () => {
+      const doc = await openWithDoc();
+      const sent = [cell('a', 1, 1, 'x'), cell('b', 2, 2, 'y'), cell('a', 1, 1, 'x'), cell('c', 3, 3, 'z')];
+      const outcomes = await Promise.all(sent.map((b) => store.applyBatch(doc.docId, b)));
+      expect(outcomes.map((o) => [o!.result.seq, o!.result.duplicate, o!.delta?.seq ?? null])).toEqual([
+        [1, false, 1],
+        [2, false, 2],
+        [1, true, null], // the repeat of "a" in the same group is recognised
+        [3, false, 3],
+      ]);
+      const snapshot = await store.readSnapshot(doc.docId);
+      expect(snapshot!.seq).toBe(3);
+      expect(snapshot!.ranges[0]!.values).toEqual([['x', '', ''], ['', 'y', ''], ['', '', 'z']]);
+    });
+
+    it('undoes a batch that fails alone, committing the ones around it', async () => {
+      const doc = await openWithDoc();
+      // A cell cannot hold null (NOT NULL on both databases): the batch's first cell, written
+      // before the second fails, must be undone with it.
+      const bad = cell('bad', 2, 1, 'half');
+      bad.writes.push({ sheet: 'S', row: 2, col: 2, value: null as unknown as string });
+      bad.areas = [{ sheet: 'S', rect: { top: 2, left: 1, bottom: 2, right: 2 } }];
+      const results = await Promise.allSettled([
+        store.applyBatch(doc.docId, cell('a', 1, 1, 'x')),
+        store.applyBatch(doc.docId, bad),
+        store.applyBatch(doc.docId, cell('c', 3, 3, 'z')),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      const snapshot = await store.readSnapshot(doc.docId);
+      expect(snapshot!.seq).toBe(2);
+      expect(snapshot!.ranges[0]!.values).toEqual([['x', '', ''], ['', '', ''], ['', '', 'z']]);
+      expect((await store.readDeltas(doc.docId, 1, 0))!.map((d) => d.seq)).toEqual([1, 2]);
+    });
+
+    it('applies a batch that arrived before a change of ranges under the ranges it was clipped to', async () => {
+      const doc = await openWithDoc();
+      const pending = store.applyBatch(doc.docId, cell('a', 3, 3, 'outside soon'));
+      await store.updateDoc(doc.docId, { ranges: [{ sheet: 'S', range: 'A1:B2' }] });
+      const outcome = await pending;
+      // Applied in the old epoch, then the new ranges dropped the cell: nothing outside them is kept.
+      expect(outcome!.delta).toMatchObject({ epoch: 1, seq: 1 });
+      await store.updateDoc(doc.docId, { ranges: [{ sheet: 'S', range: 'A1:C3' }] });
+      expect((await store.readSnapshot(doc.docId))!.ranges[0]!.values[2]).toEqual(['', '', '']);
+    });
+
+    it('applies a batch that arrived before the doc was deleted, before deleting it', async () => {
+      const doc = await openWithDoc();
+      const pending = store.applyBatch(doc.docId, cell('a', 1, 1, 'x'));
+      expect(await store.deleteDoc(doc.docId)).toBe(true);
+      expect((await pending)!.result).toMatchObject({ seq: 1, applied: 1 });
+    });
+
+    it('commits batches still queued when the store closes', async () => {
+      const doc = await openWithDoc();
+      const pending = store.applyBatch(doc.docId, cell('a', 1, 1, 'x'));
+      await store.close();
+      expect((await pending)!.result).toMatchObject({ seq: 1, applied: 1 });
+    });
+  });
+}
+
+for (const [name, open] of storeKinds) {
+  describe(`${name} store, reading while it writes`, () => {
+    let store: Store;
+    afterEach(() => store?.close());
+
+    // Every batch writes both cells of its row; each changes the doc, so seq counts the rows filled.
+    function expectWhole(snapshot: { seq: number; ranges: { values: string[][] }[] }): void {
+      const rows = snapshot.ranges[0]!.values;
+      for (const [left, right] of rows) expect(left).toBe(right);
+      expect(rows.filter(([left]) => left !== '').length).toBe(snapshot.seq);
+    }
+
+    it('never shows a snapshot read while a group commits half a batch', async () => {
+      ({ store } = await open({ historyLimit: 100, batchIdLimit: 100 }));
+      const doc = await store.createDoc(newDoc({ ranges: [{ sheet: 'S', range: 'A1:B30' }] }));
+      const rows = Array.from({ length: 30 }, (_, i) => i + 1);
+      let answered = false;
+      const committed = Promise.all(rows.map((r) => store.applyBatch(doc.docId, batch(doc, [{ sheet: 'S', range: `A${r}:B${r}`, values: [[`v${r}`, `v${r}`]] }], r))));
+      void committed.then(() => (answered = true));
+      const snapshots = [];
+      while (!answered) {
+        snapshots.push((await store.readSnapshot(doc.docId))!);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await committed;
+      for (const snapshot of snapshots) expectWhole(snapshot);
+    });
+
+    it('never shows a snapshot read while the ranges change half of the change', async () => {
+      ({ store } = await open(limits));
+      const doc = await store.createDoc(newDoc({ ranges: [{ sheet: 'S', range: 'A1:B2' }] }));
+      await store.applyBatch(doc.docId, batch(doc, [{ sheet: 'S', range: 'A1:B2', values: [['a', 'a'], ['b', 'b']] }], 1));
+      const moved = store.updateDoc(doc.docId, { ranges: [{ sheet: 'S', range: 'A3:B4' }] });
+      // Reads keep arriving, a step apart, while the change's transaction runs its statements.
+      const reads = [];
+      for (let i = 0; i < 30; i++) {
+        reads.push(store.readSnapshot(doc.docId));
+        await Promise.resolve();
+      }
+      await moved;
+      for (const snapshot of await Promise.all(reads)) {
+        expect([1, 2]).toContain(snapshot!.epoch);
+        expect(snapshot!.ranges[0]!.values).toEqual([['a', 'a'], ['b', 'b']]);
+      }
     });
   });
 }

@@ -3,7 +3,8 @@
 // stopped when the doc is unpublished or disconnected.
 import type { OAuth2Client } from 'google-auth-library';
 import { hashSecret, randomId, secretMatches } from '../secrets.ts';
-import type { DocRecord, DriveChannelRecord, Store } from '../store/store.ts';
+import type { DriveChannelRecord, GoogleRecords } from '../store/google-records.ts';
+import type { DocRecord } from '../store/store.ts';
 import type { GoogleClients } from './clients.ts';
 
 /** Time as the channel renewal sees it; tests move it forward without waiting. */
@@ -26,13 +27,13 @@ export const CHANNEL_ID = /^[A-Za-z0-9_+/=-]{1,64}$/;
 export type Verdict = { ok: true; channel: DriveChannelRecord } | { ok: false; status: 401 | 404 };
 
 export class DriveChannels {
-  readonly #store: Store;
+  readonly #records: GoogleRecords;
   readonly #clients: GoogleClients;
   readonly #clock: Clock;
   readonly #options: ChannelOptions;
 
-  constructor(store: Store, clients: GoogleClients, clock: Clock, options: ChannelOptions) {
-    this.#store = store;
+  constructor(records: GoogleRecords, clients: GoogleClients, clock: Clock, options: ChannelOptions) {
+    this.#records = records;
     this.#clients = clients;
     this.#clock = clock;
     this.#options = options;
@@ -62,13 +63,13 @@ export class DriveChannels {
       expiresAt: Number(response.data.expiration) || this.#clock.now() + this.#options.ttlMs,
       createdAt: this.#clock.now(),
     };
-    await this.#store.saveDriveChannel(channel);
+    await this.#records.saveDriveChannel(channel);
     return channel;
   }
 
   /** Stops the channel at Google when it can (a dead grant cannot: it expires by itself) and forgets it. */
   async stop(channel: DriveChannelRecord, auth: OAuth2Client | null): Promise<void> {
-    await this.#store.deleteDriveChannel(channel.channelId);
+    await this.#records.deleteDriveChannel(channel.channelId);
     if (!auth) return;
     await this.#clients
       .drive(auth)
@@ -77,18 +78,18 @@ export class DriveChannels {
   }
 
   of(docId: string): Promise<DriveChannelRecord[]> {
-    return this.#store.driveChannelsOf(docId);
+    return this.#records.driveChannelsOf(docId);
   }
 
   /** Channels that expire within the renewal margin, by the clock. */
   due(): Promise<DriveChannelRecord[]> {
-    return this.#store.driveChannelsExpiringBefore(this.#clock.now() + this.#options.renewMs);
+    return this.#records.driveChannelsExpiringBefore(this.#clock.now() + this.#options.renewMs);
   }
 
   /** A notification's channel, when its id is known and its token and resource match. */
   async verify(channelId: string, token: string, resourceId: string): Promise<Verdict> {
     if (!CHANNEL_ID.test(channelId)) return { ok: false, status: 404 };
-    const channel = await this.#store.getDriveChannel(channelId);
+    const channel = await this.#records.getDriveChannel(channelId);
     if (!channel) return { ok: false, status: 404 };
     if (!token || !secretMatches(token, channel.tokenHash) || resourceId !== channel.resourceId) return { ok: false, status: 401 };
     return { ok: true, channel };

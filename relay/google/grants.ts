@@ -3,7 +3,7 @@
 // as google-auth-library refreshes them, and a dead grant told apart from a passing failure.
 import type { Credentials, OAuth2Client } from 'google-auth-library';
 import { HttpError } from '../errors.ts';
-import type { GoogleGrantRecord, Store } from '../store/store.ts';
+import type { GoogleGrantRecord, GoogleRecords } from '../store/google-records.ts';
 import type { GoogleClients } from './clients.ts';
 import { seal, unseal } from './crypto.ts';
 
@@ -16,12 +16,12 @@ export class GrantUnusable extends Error {
 }
 
 export class Grants {
-  readonly #store: Store;
+  readonly #records: GoogleRecords;
   readonly #clients: GoogleClients;
   readonly #key: Buffer;
 
-  constructor(store: Store, clients: GoogleClients, tokenKey: Buffer) {
-    this.#store = store;
+  constructor(records: GoogleRecords, clients: GoogleClients, tokenKey: Buffer) {
+    this.#records = records;
     this.#clients = clients;
     this.#key = tokenKey;
   }
@@ -30,7 +30,7 @@ export class Grants {
   async save(ownerId: string, email: string, tokens: Credentials): Promise<void> {
     const refreshToken = tokens.refresh_token ?? (await this.#refreshTokenOf(ownerId));
     if (!refreshToken) throw new GrantUnusable('Google returned no refresh token: connect again and allow offline access');
-    await this.#store.saveGoogleGrant({
+    await this.#records.saveGoogleGrant({
       ownerId,
       email,
       scopes: (tokens.scope ?? '').split(' ').filter(Boolean),
@@ -42,16 +42,16 @@ export class Grants {
   }
 
   async has(ownerId: string): Promise<boolean> {
-    return (await this.#store.getGoogleGrant(ownerId)) !== null;
+    return (await this.#records.getGoogleGrant(ownerId)) !== null;
   }
 
   async email(ownerId: string): Promise<string | null> {
-    return (await this.#store.getGoogleGrant(ownerId))?.email ?? null;
+    return (await this.#records.getGoogleGrant(ownerId))?.email ?? null;
   }
 
   /** A client acting for the owner; it refreshes on expiry and saves what it gets. */
   async authorized(ownerId: string): Promise<OAuth2Client> {
-    const grant = await this.#store.getGoogleGrant(ownerId);
+    const grant = await this.#records.getGoogleGrant(ownerId);
     if (!grant) throw new GrantUnusable('no Google account is connected for this doc\'s publisher');
     const client = this.#clients.oauth();
     try {
@@ -71,15 +71,15 @@ export class Grants {
   /** Revokes the grant at Google (best effort) and forgets it. */
   async disconnect(ownerId: string): Promise<void> {
     const refreshToken = await this.#refreshTokenOf(ownerId);
-    await this.#store.deleteGoogleGrant(ownerId);
+    await this.#records.deleteGoogleGrant(ownerId);
     if (refreshToken) await this.#clients.oauth().revokeToken(refreshToken).catch(() => undefined);
   }
 
   async #refreshed(grant: GoogleGrantRecord, tokens: Credentials): Promise<void> {
     if (!tokens.access_token) return;
-    const current = await this.#store.getGoogleGrant(grant.ownerId);
+    const current = await this.#records.getGoogleGrant(grant.ownerId);
     if (!current || current.sealedRefreshToken !== grant.sealedRefreshToken) return; // reconnected meanwhile
-    await this.#store.saveGoogleGrant({
+    await this.#records.saveGoogleGrant({
       ...current,
       ...(tokens.refresh_token ? { sealedRefreshToken: seal(this.#key, tokens.refresh_token, `refresh:${grant.ownerId}`) } : {}),
       sealedAccessToken: seal(this.#key, tokens.access_token, `access:${grant.ownerId}`),
@@ -90,7 +90,7 @@ export class Grants {
 
   /** The stored refresh token, or null when there is none that opens with this key. */
   async #refreshTokenOf(ownerId: string): Promise<string | null> {
-    const grant = await this.#store.getGoogleGrant(ownerId);
+    const grant = await this.#records.getGoogleGrant(ownerId);
     if (!grant) return null;
     try {
       return unseal(this.#key, grant.sealedRefreshToken, `refresh:${ownerId}`);

@@ -6,7 +6,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { OAuth2Client } from 'google-auth-library';
 import type { Ingestor } from '../ingest/ingest.ts';
 import { randomId } from '../secrets.ts';
-import type { DocRecord, DocSyncRecord, DriveChannelRecord, Store, SyncStatus } from '../store/store.ts';
+import type { DocSyncRecord, DriveChannelRecord, GoogleRecords, SyncStatus } from '../store/google-records.ts';
+import type { DocRecord, Store } from '../store/store.ts';
 import type { Clock, DriveChannels } from './channels.ts';
 import type { GoogleClients } from './clients.ts';
 import { describeFailure, grantIsDead, type Grants } from './grants.ts';
@@ -29,6 +30,7 @@ export interface SyncMetrics {
 
 export interface GoogleSyncParts {
   store: Store;
+  records: GoogleRecords;
   ingestor: Ingestor;
   clients: GoogleClients;
   grants: Grants;
@@ -53,8 +55,8 @@ export class GoogleSync {
   }
 
   async state(docId: string): Promise<SyncState> {
-    const { store, grants, channels } = this.#parts;
-    const sync = await store.getDocSync(docId);
+    const { records, grants, channels } = this.#parts;
+    const sync = await records.getDocSync(docId);
     if (!sync) return { status: 'off', account: null, lastSyncAt: null, lastError: null, channelExpiresAt: null };
     const open = await channels.of(docId);
     return {
@@ -68,7 +70,7 @@ export class GoogleSync {
 
   /** Turns sync on with the owner's grant: reads the ranges now, then watches the spreadsheet. */
   async connect(doc: DocRecord): Promise<SyncState> {
-    const { store, grants, channels, clock } = this.#parts;
+    const { records, grants, channels, clock } = this.#parts;
     const auth = await grants.authorized(doc.ownerId);
     try {
       await this.#apply(doc, auth);
@@ -79,24 +81,24 @@ export class GoogleSync {
       throw error;
     }
     const now = clock.now();
-    await store.saveDocSync({ docId: doc.docId, ownerId: doc.ownerId, status: 'live', lastSyncAt: now, lastError: null, updatedAt: now });
+    await records.saveDocSync({ docId: doc.docId, ownerId: doc.ownerId, status: 'live', lastSyncAt: now, lastError: null, updatedAt: now });
     return this.state(doc.docId);
   }
 
   /** Sync off: channels stopped at Google, sync state forgotten. Cells stay as they are. */
   async disconnect(docId: string): Promise<void> {
-    const { store, channels } = this.#parts;
-    const sync = await store.getDocSync(docId);
+    const { records, channels } = this.#parts;
+    const sync = await records.getDocSync(docId);
     const auth = sync ? await this.#authOrNull(sync.ownerId) : null;
     for (const channel of await channels.of(docId)) await channels.stop(channel, auth);
-    await store.deleteDocSync(docId);
+    await records.deleteDocSync(docId);
     this.#cancel(docId);
   }
 
   /** The publisher connected again: every doc of theirs waiting for it goes live again. */
   async reconnectAll(ownerId: string): Promise<void> {
-    const { store, log } = this.#parts;
-    for (const sync of await store.docSyncsOf(ownerId)) {
+    const { store, records, log } = this.#parts;
+    for (const sync of await records.docSyncsOf(ownerId)) {
       if (sync.status !== 'reconnect_needed') continue;
       const doc = await store.getDoc(sync.docId);
       if (!doc) continue;
@@ -123,14 +125,14 @@ export class GoogleSync {
 
   /** Reads a live doc from the Sheets API and applies the difference as one batch. */
   async reconcile(docId: string): Promise<void> {
-    const { store, log } = this.#parts;
-    const [doc, sync] = await Promise.all([store.getDoc(docId), store.getDocSync(docId)]);
+    const { store, records, log } = this.#parts;
+    const [doc, sync] = await Promise.all([store.getDoc(docId), records.getDocSync(docId)]);
     if (!doc || !sync || sync.status !== 'live') return;
     try {
       const auth = await this.#parts.grants.authorized(sync.ownerId);
       await this.#apply(doc, auth);
       const now = this.#parts.clock.now();
-      await store.saveDocSync({ ...sync, lastSyncAt: now, updatedAt: now });
+      await records.saveDocSync({ ...sync, lastSyncAt: now, updatedAt: now });
     } catch (error) {
       if (grantIsDead(error)) return this.#needsReconnect(docId, sync.ownerId, error);
       // Google or the network failed for now: the next notification (or renewal) reads again.
@@ -141,10 +143,10 @@ export class GoogleSync {
 
   /** Replaces every channel that expires within the renewal margin; stops those of gone docs. */
   async renewDue(): Promise<number> {
-    const { store, channels, clock, log } = this.#parts;
+    const { store, records, channels, clock, log } = this.#parts;
     let renewed = 0;
     for (const channel of await channels.due()) {
-      const [doc, sync] = await Promise.all([store.getDoc(channel.docId), store.getDocSync(channel.docId)]);
+      const [doc, sync] = await Promise.all([store.getDoc(channel.docId), records.getDocSync(channel.docId)]);
       if (!doc || !sync) {
         await channels.stop(channel, sync ? await this.#authOrNull(sync.ownerId) : null);
         continue;
@@ -198,8 +200,8 @@ export class GoogleSync {
 
   async #needsReconnect(docId: string, ownerId: string, error: unknown): Promise<void> {
     const now = this.#parts.clock.now();
-    const previous = await this.#parts.store.getDocSync(docId);
-    await this.#parts.store.saveDocSync({
+    const previous = await this.#parts.records.getDocSync(docId);
+    await this.#parts.records.saveDocSync({
       docId,
       ownerId,
       status: 'reconnect_needed',

@@ -33,7 +33,7 @@ declare module 'fastify' {
 
 export default fp<GooglePluginOptions>(
   async (app, options) => {
-    const { config, store, bus, ingestor } = app;
+    const { config, store, googleRecords, bus, ingestor } = app;
     const [clientId] = config.googleClientIds;
     if (!config.googleClientSecret || !config.secretKey || !clientId) {
       app.decorate('google', null);
@@ -42,8 +42,8 @@ export default fp<GooglePluginOptions>(
     const clock = options.clock ?? systemClock;
     const redirectUri = `${config.publicUrl}/auth/google/callback`;
     const clients = new GoogleClients({ clientId, clientSecret: config.googleClientSecret, redirectUri, base: config.googleBase });
-    const grants = new Grants(store, clients, deriveKeys(config.secretKey).tokens);
-    const channels = new DriveChannels(store, clients, clock, {
+    const grants = new Grants(googleRecords, clients, deriveKeys(config.secretKey).tokens);
+    const channels = new DriveChannels(googleRecords, clients, clock, {
       address: `${config.publicUrl}/webhooks/drive`,
       ttlMs: config.google.channelTtlMs,
       renewMs: config.google.channelRenewMs,
@@ -54,7 +54,7 @@ export default fp<GooglePluginOptions>(
     const reads = new Counter({ name: 'sheetcast_google_reads_total', help: 'Reads of connected docs from the Sheets API by outcome', labelNames: ['outcome'] as const, registers });
     const renewals = new Counter({ name: 'sheetcast_drive_channels_renewed_total', help: 'Drive channels replaced before they expired', registers });
     const metrics = { read: (outcome: string) => reads.inc({ outcome }), channelRenewed: () => renewals.inc() };
-    const sync = new GoogleSync({ store, ingestor, clients, grants, channels, clock, log, metrics, debounceMs: config.google.syncDebounceMs });
+    const sync = new GoogleSync({ store, records: googleRecords, ingestor, clients, grants, channels, clock, log, metrics, debounceMs: config.google.syncDebounceMs });
     app.decorate('google', { clients, grants, channels, sync, redirectUri, notification: (outcome) => notifications.inc({ outcome }) });
 
     bus.subscribe((message) => {

@@ -1,6 +1,8 @@
 // Rows as both SQL stores keep them (same columns, JSON in TEXT, ms in integers) and the
 // records the rest of the relay sees.
-import type { DocRecord, DocSyncRecord, DriveChannelRecord, GoogleGrantRecord } from './store.ts';
+import type { DocSyncRecord, DriveChannelRecord, GoogleGrantRecord } from './google-records.ts';
+import type { DocSettings } from './backend.ts';
+import type { DocRecord } from './store.ts';
 
 export interface DocRow {
   doc_id: string;
@@ -37,6 +39,19 @@ export function toDoc(row: DocRow): DocRecord {
   };
 }
 
+/** The docs columns a change of settings sets, with their stored values. */
+export function settingColumns(settings: DocSettings): [string, string | number][] {
+  const columns: [string, string | number | undefined][] = [
+    ['title', settings.title],
+    ['access', settings.access],
+    ['allow', settings.allow && JSON.stringify(settings.allow)],
+    ['ingest_key_hash', settings.ingestKeyHash],
+    ['ranges', settings.ranges && JSON.stringify(settings.ranges)],
+    ['epoch', settings.epoch],
+  ];
+  return columns.filter((c): c is [string, string | number] => c[1] !== undefined);
+}
+
 export function toDocSync(row: Record<string, any>): DocSyncRecord {
   return {
     docId: row.doc_id,
@@ -70,3 +85,9 @@ export function toGoogleGrant(row: Record<string, any>): GoogleGrantRecord {
     updatedAt: row.updated_at,
   };
 }
+
+// Each record's columns in the order the INSERTs name them.
+export const grantValues = (g: GoogleGrantRecord) =>
+  [g.ownerId, g.email, JSON.stringify(g.scopes), g.sealedRefreshToken, g.sealedAccessToken, g.accessExpiresAt, g.updatedAt] as const;
+export const docSyncValues = (s: DocSyncRecord) => [s.docId, s.ownerId, s.status, s.lastSyncAt, s.lastError, s.updatedAt] as const;
+export const driveChannelValues = (c: DriveChannelRecord) => [c.channelId, c.docId, c.resourceId, c.tokenHash, c.expiresAt, c.createdAt] as const;

@@ -1,6 +1,7 @@
 // The Store is the source of truth: docs, shares, hashed ingest keys, cells with their
 // per-cell `at`, bounded delta history and recent batch ids. It assigns each doc's seq
-// atomically with the write. SQLite (`sqlite.ts`) by default; Postgres slots in here.
+// atomically with the write. One ordering core (`ordered-store.ts`) over a SQL backend:
+// SQLite (`sqlite.ts`) by default, Postgres (`postgres.ts`) for many instances.
 import type { Access, IngestResult, PublishedRange, RangeChanges, ShareSnapshot } from '../../protocol/wire.ts';
 import type { Area, CellWrite } from '../cells/cells.ts';
 
@@ -58,43 +59,10 @@ export interface BatchOutcome {
   delta: Delta | null;
 }
 
-/** A publisher's offline Google grant. Tokens are sealed (AES-256-GCM), never stored in plaintext. */
-export interface GoogleGrantRecord {
-  /** `google:<sub>`, the same id that owns the docs this account publishes. */
-  ownerId: string;
-  email: string;
-  scopes: string[];
-  sealedRefreshToken: string;
-  sealedAccessToken: string | null;
-  /** Ms since the epoch when the access token expires, as Google said. */
-  accessExpiresAt: number | null;
-  updatedAt: number;
-}
-
-/** `live`: Sheetcast reads the doc from the Sheets API on Drive notifications. */
-export type SyncStatus = 'live' | 'reconnect_needed';
-
-/** Server-side sync of a doc from Google (the add-on-free path). */
-export interface DocSyncRecord {
-  docId: string;
-  /** Whose grant reads the spreadsheet. */
-  ownerId: string;
-  status: SyncStatus;
-  lastSyncAt: number | null;
-  /** Why the doc needs reconnecting, in words; null while live. */
-  lastError: string | null;
-  updatedAt: number;
-}
-
-/** A Drive push channel watching a doc's spreadsheet; its token is kept only as a hash. */
-export interface DriveChannelRecord {
-  channelId: string;
-  docId: string;
-  resourceId: string;
-  tokenHash: string;
-  /** Ms since the epoch, as Drive granted it. */
-  expiresAt: number;
-  createdAt: number;
+/** How much each doc remembers: deltas for resuming viewers, batch ids for recognising retries. */
+export interface StoreLimits {
+  historyLimit: number;
+  batchIdLimit: number;
 }
 
 export interface Store {
@@ -110,19 +78,6 @@ export interface Store {
   readSnapshot(docId: string): Promise<ShareSnapshot | null>;
   /** The deltas after `afterSeq` in `epoch`, or null when they cannot all be given. */
   readDeltas(docId: string, epoch: number, afterSeq: number): Promise<Delta[] | null>;
-  saveGoogleGrant(grant: GoogleGrantRecord): Promise<void>;
-  getGoogleGrant(ownerId: string): Promise<GoogleGrantRecord | null>;
-  deleteGoogleGrant(ownerId: string): Promise<void>;
-  saveDocSync(sync: DocSyncRecord): Promise<void>;
-  getDocSync(docId: string): Promise<DocSyncRecord | null>;
-  docSyncsOf(ownerId: string): Promise<DocSyncRecord[]>;
-  deleteDocSync(docId: string): Promise<void>;
-  saveDriveChannel(channel: DriveChannelRecord): Promise<void>;
-  getDriveChannel(channelId: string): Promise<DriveChannelRecord | null>;
-  driveChannelsOf(docId: string): Promise<DriveChannelRecord[]>;
-  /** Channels that expire before `time` (ms since the epoch), soonest first. */
-  driveChannelsExpiringBefore(time: number): Promise<DriveChannelRecord[]>;
-  deleteDriveChannel(channelId: string): Promise<void>;
   /** Throws when the store cannot serve. */
   ping(): Promise<void>;
   close(): Promise<void>;

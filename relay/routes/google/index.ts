@@ -61,7 +61,7 @@ export const SyncReply = Type.Object({
 const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 502: ErrorBody, 503: ErrorBody };
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
-  const { config, store, sessions } = app;
+  const { config, store, googleRecords, sessions } = app;
 
   const connectUrl = (docId: string) => `${config.publicUrl}/auth/google/start?purpose=connect&doc=${encodeURIComponent(docId)}`;
 
@@ -182,7 +182,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     const session = sessions.read(request);
     if (!session) throw fail('unauthorized', 'sign in with Google first');
     const ownerId = `google:${session.sub}`;
-    for (const sync of await store.docSyncsOf(ownerId)) await google.sync.disconnect(sync.docId);
+    for (const sync of await googleRecords.docSyncsOf(ownerId)) await google.sync.disconnect(sync.docId);
     await google.grants.disconnect(ownerId);
     return reply.code(204).send(null);
   });

@@ -1,0 +1,73 @@
+// What the ordering core (`ordered-store.ts`) needs of a database: a page of SQL per backend.
+// The rules (re-clip, dedupe, last-writer-wins, seq, pruning, range changes) live in the core.
+import type { IngestResult, RangeChanges } from '../../protocol/wire.ts';
+import type { Area, CellWrite } from '../cells/cells.ts';
+import type { DocChange, DocRecord, NewDoc, StoredCell } from './store.ts';
+
+/** A cell as stored: its value and the read time that wrote it. */
+export interface Cell extends CellWrite {
+  at: number;
+}
+
+/** A doc row inside a transaction, with the count that numbers its batch ids. */
+export interface LockedDoc {
+  doc: DocRecord;
+  batchCount: number;
+}
+
+/** A batch's answer as recorded for its id, without `duplicate`. */
+export type BatchResult = Omit<IngestResult, 'duplicate'>;
+
+export interface StoredDelta {
+  seq: number;
+  changes: RangeChanges[];
+}
+
+/** A doc's new settings; `epoch` is set with new ranges only. */
+export type DocSettings = DocChange & { epoch?: number };
+
+/** One open transaction: what it reads sees its own writes; nothing of it is seen before commit. */
+export interface StoreTransaction {
+  doc(docId: string): Promise<LockedDoc | null>;
+  batchResult(docId: string, batchId: string): Promise<BatchResult | null>;
+  /** The stored value and `at` of each cell written, looked up by the write. */
+  storedCells(docId: string, writes: CellWrite[]): Promise<(write: CellWrite) => StoredCell | undefined>;
+  writeCells(docId: string, cells: Cell[]): Promise<void>;
+  appendDelta(docId: string, delta: StoredDelta): Promise<void>;
+  recordBatch(docId: string, batchId: string, n: number, result: BatchResult): Promise<void>;
+  /** Forgets deltas with seq ≤ `deltasThrough` and batch ids numbered ≤ `batchesThrough`. */
+  prune(docId: string, deltasThrough: number, batchesThrough: number): Promise<void>;
+  /** `lastEditAt` null keeps the previous one. */
+  advance(docId: string, seq: number, batchCount: number, lastEditAt: number | null): Promise<void>;
+  updateDoc(docId: string, settings: DocSettings): Promise<void>;
+  cellsIn(docId: string, area: Area): Promise<Cell[]>;
+  deleteCellsIn(docId: string, area: Area): Promise<void>;
+  deleteCellsOutside(docId: string, areas: Area[]): Promise<void>;
+  dropHistory(docId: string): Promise<void>;
+  /** Deletes the doc with its cells, history and batch ids; false when there was none. */
+  deleteDoc(docId: string): Promise<boolean>;
+}
+
+/** Reads that all see one committed state. */
+export interface SnapshotReader {
+  getDoc(docId: string): Promise<DocRecord | null>;
+  /** `[row, col, value]` of each stored cell in the area. */
+  valuesIn(docId: string, area: Area): Promise<[number, number, string][]>;
+}
+
+export interface StoreBackend {
+  /**
+   * Runs `work` in one transaction that holds `docIds` (locked in one order on every instance,
+   * so two transactions never deadlock); it is rolled back whole when `work` throws.
+   */
+  transaction<T>(docIds: string[], work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+  createDoc(doc: NewDoc, createdAt: number): Promise<DocRecord>;
+  getDoc(docId: string): Promise<DocRecord | null>;
+  getDocByShare(shareId: string): Promise<DocRecord | null>;
+  findDoc(ownerId: string, spreadsheetId: string): Promise<DocRecord | null>;
+  snapshot<T>(work: (read: SnapshotReader) => Promise<T>): Promise<T>;
+  /** The deltas with `afterSeq` < seq ≤ `throughSeq`, in order. */
+  deltasAfter(docId: string, afterSeq: number, throughSeq: number): Promise<StoredDelta[]>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,182 @@
+// The ordering rules, written once for every backend: group commit, re-clip, batch-id dedupe,
+// last-writer-wins, seq assignment, delta history and its pruning, and the range-change rule.
+// A backend (`backend.ts`) only runs the SQL.
+import { parseA1 } from '../../protocol/a1.ts';
+import type { ShareSnapshot } from '../../protocol/wire.ts';
+import { describeChanges, rangeMoves, reclip, toAreas, type RangeMove } from '../cells/cells.ts';
+import type { StoreBackend, StoreTransaction } from './backend.ts';
+import { GroupCommit, type Settled } from './group-commit.ts';
+import {
+  resolveWrites,
+  type Batch,
+  type BatchOutcome,
+  type Delta,
+  type DocChange,
+  type DocRecord,
+  type NewDoc,
+  type Store,
+  type StoreLimits,
+} from './store.ts';
+
+interface Queued {
+  docId: string;
+  batch: Batch;
+}
+
+export class OrderedStore implements Store {
+  readonly #backend: StoreBackend;
+  readonly #limits: StoreLimits;
+  #closed: Promise<void> | null = null;
+  readonly #groups = new GroupCommit<Queued, BatchOutcome | null>((group) => this.#commit(group));
+
+  constructor(backend: StoreBackend, limits: StoreLimits) {
+    this.#backend = backend;
+    this.#limits = limits;
+  }
+
+  createDoc(doc: NewDoc): Promise<DocRecord> {
+    return this.#backend.createDoc(doc, Date.now());
+  }
+
+  getDoc(docId: string): Promise<DocRecord | null> {
+    return this.#backend.getDoc(docId);
+  }
+
+  getDocByShare(shareId: string): Promise<DocRecord | null> {
+    return this.#backend.getDocByShare(shareId);
+  }
+
+  findDoc(ownerId: string, spreadsheetId: string): Promise<DocRecord | null> {
+    return this.#backend.findDoc(ownerId, spreadsheetId);
+  }
+
+  async updateDoc(docId: string, change: DocChange): Promise<DocRecord | null> {
+    // Edits that arrived first are applied first, under the ranges they were clipped to.
+    await this.#groups.drain();
+    return this.#backend.transaction([docId], async (tx) => {
+      const locked = await tx.doc(docId);
+      if (!locked) return null;
+      const { ranges } = change;
+      if (ranges === undefined) {
+        await tx.updateDoc(docId, change);
+      } else {
+        // New ranges start a new epoch: history is dropped, cells follow moved ranges, the rest outside go.
+        await tx.dropHistory(docId);
+        await moveCells(tx, docId, rangeMoves(locked.doc.ranges, ranges));
+        await tx.deleteCellsOutside(docId, toAreas(ranges));
+        await tx.updateDoc(docId, { ...change, epoch: locked.doc.epoch + 1 });
+      }
+      return (await tx.doc(docId))!.doc;
+    });
+  }
+
+  async deleteDoc(docId: string): Promise<boolean> {
+    await this.#groups.drain();
+    return this.#backend.transaction([docId], (tx) => tx.deleteDoc(docId));
+  }
+
+  applyBatch(docId: string, batch: Batch): Promise<BatchOutcome | null> {
+    return this.#groups.add({ docId, batch });
+  }
+
+  /**
+   * A group is tried in one transaction; when it fails, each batch is retried alone in its own,
+   * so only the failing one fails. This costs nothing while batches succeed, where a savepoint
+   * per batch would add two statements (two round trips on Postgres) to every batch.
+   */
+  async #commit(group: Queued[]): Promise<Settled<BatchOutcome | null>[]> {
+    const docIds = [...new Set(group.map((q) => q.docId))].sort();
+    try {
+      const outcomes = await this.#backend.transaction(docIds, async (tx) => {
+        const out: (BatchOutcome | null)[] = [];
+        for (const q of group) out.push(await this.#applyOne(tx, q.docId, q.batch));
+        return out;
+      });
+      return outcomes.map((ok) => ({ ok }));
+    } catch (error) {
+      if (group.length === 1) return [{ error }];
+      const settled: Settled<BatchOutcome | null>[] = [];
+      for (const q of group) {
+        settled.push(
+          await this.#backend.transaction([q.docId], (tx) => this.#applyOne(tx, q.docId, q.batch)).then(
+            (ok) => ({ ok }),
+            (error: unknown) => ({ error }),
+          ),
+        );
+      }
+      return settled;
+    }
+  }
+
+  async #applyOne(tx: StoreTransaction, docId: string, clipped: Batch): Promise<BatchOutcome | null> {
+    const locked = await tx.doc(docId);
+    if (!locked) return null;
+    const { doc } = locked;
+    // Clipped under ranges another instance changed since: nothing outside the current ones is written.
+    const batch = doc.epoch === clipped.epoch ? clipped : reclip(clipped, doc.ranges);
+    const prior = await tx.batchResult(docId, batch.batchId);
+    if (prior) return { result: { ...prior, duplicate: true }, delta: null };
+
+    const { keep, changed } = resolveWrites(batch.writes, batch.at, await tx.storedCells(docId, batch.writes));
+    await tx.writeCells(docId, keep.map((w) => ({ ...w, at: batch.at })));
+
+    let delta: Delta | null = null;
+    const seq = changed.length > 0 ? doc.seq + 1 : doc.seq;
+    if (changed.length > 0) {
+      delta = { docId, epoch: doc.epoch, seq, changes: describeChanges(batch.areas, changed) };
+      await tx.appendDelta(docId, delta);
+    }
+    const n = locked.batchCount + 1;
+    await tx.advance(docId, seq, n, changed.length > 0 ? Date.now() : null);
+    const result = { seq, applied: changed.length, dropped: batch.incoming - changed.length };
+    await tx.recordBatch(docId, batch.batchId, n, result);
+    await tx.prune(docId, seq - this.#limits.historyLimit, n - this.#limits.batchIdLimit);
+    return { result: { ...result, duplicate: false }, delta };
+  }
+
+  readSnapshot(docId: string): Promise<ShareSnapshot | null> {
+    return this.#backend.snapshot(async (read) => {
+      const doc = await read.getDoc(docId);
+      if (!doc) return null;
+      const ranges = [];
+      for (const r of doc.ranges) {
+        const rect = parseA1(r.range)!;
+        const values = Array.from({ length: rect.bottom - rect.top + 1 }, () => new Array<string>(rect.right - rect.left + 1).fill(''));
+        for (const [row, col, value] of await read.valuesIn(docId, { sheet: r.sheet, rect })) values[row - rect.top]![col - rect.left] = value;
+        ranges.push({ sheet: r.sheet, range: r.range, values });
+      }
+      return { epoch: doc.epoch, seq: doc.seq, title: doc.title, ranges };
+    });
+  }
+
+  async readDeltas(docId: string, epoch: number, afterSeq: number): Promise<Delta[] | null> {
+    const doc = await this.#backend.getDoc(docId);
+    if (!doc || doc.epoch !== epoch || afterSeq > doc.seq) return null;
+    const stored = await this.#backend.deltasAfter(docId, afterSeq, doc.seq);
+    // A gap (pruned, or a new epoch meanwhile) means they cannot all be given.
+    if (stored.length !== doc.seq - afterSeq || (stored.length > 0 && stored[0]!.seq !== afterSeq + 1)) return null;
+    return stored.map((d) => ({ docId, epoch, seq: d.seq, changes: d.changes }));
+  }
+
+  ping(): Promise<void> {
+    return this.#backend.ping();
+  }
+
+  /** Commits the batches still queued, then closes the backend; closing again waits for the first. */
+  close(): Promise<void> {
+    this.#closed ??= this.#groups.drain().then(() => this.#backend.close());
+    return this.#closed;
+  }
+}
+
+// All moves read their cells before any is written, so ranges that swap or overlap move cleanly.
+async function moveCells(tx: StoreTransaction, docId: string, moves: RangeMove[]): Promise<void> {
+  const moving = [];
+  for (const { from, to } of moves) moving.push({ from, to, cells: await tx.cellsIn(docId, from) });
+  for (const { from } of moves) await tx.deleteCellsIn(docId, from);
+  for (const { from, to, cells } of moving) {
+    const dr = to.rect.top - from.rect.top;
+    const dc = to.rect.left - from.rect.left;
+    await tx.writeCells(docId, cells.map((c) => ({ sheet: to.sheet, row: c.row + dr, col: c.col + dc, value: c.value, at: c.at })));
+  }
+}
