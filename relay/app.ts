@@ -1,8 +1,9 @@
 // buildApp(config) assembles the relay without listening; server.ts listens.
 import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
-import { CloseCode, ErrorStatus, type ErrorCode } from '../protocol/wire.ts';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { ErrorStatus, type ErrorCode } from '../protocol/errors.ts';
+import { CloseCode } from '../protocol/wire.ts';
 import type { Config } from './config.ts';
 import type { Clock } from './google/channels.ts';
 import { HttpError } from './errors.ts';
@@ -10,6 +11,7 @@ import { requestId, serializers } from './log.ts';
 import auth from './plugins/auth.ts';
 import bench from './plugins/bench.ts';
 import bus from './plugins/bus.ts';
+import docs from './plugins/docs.ts';
 import google from './plugins/google.ts';
 import hub from './plugins/hub.ts';
 import metrics from './plugins/metrics.ts';
@@ -38,11 +40,27 @@ const FASTIFY_ERRORS: Partial<Record<string, ErrorCode>> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
   FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_request',
+  FST_ERR_BAD_URL: 'invalid_request',
+  FST_ERR_MAX_PARAM_LENGTH: 'uri_too_long',
 };
 
 /** The spec's error shape, with the code's status unless Fastify chose a more precise 4xx. */
 function sendError(reply: FastifyReply, code: ErrorCode, message: string, status: number = ErrorStatus[code]) {
   return reply.code(status).send({ error: { code, message } });
+}
+
+/** The one error path: a route's refusal, a failed schema, Fastify's own client errors and faults. */
+function answerError(error: FastifyError | HttpError, request: FastifyRequest, reply: FastifyReply) {
+  if (error instanceof HttpError) return sendError(reply, error.code, error.message);
+  if (error.validation) {
+    const where = error.validationContext ?? 'request';
+    return sendError(reply, 'invalid_request', `${where}${error.message.replace(/^(body|params|querystring)/, '')}`);
+  }
+  const known = error.code ? FASTIFY_ERRORS[error.code] : undefined;
+  if (known) return sendError(reply, known, error.message);
+  if (error.statusCode && error.statusCode < 500) return sendError(reply, 'bad_request', error.message, error.statusCode);
+  request.log.error({ err: error }, 'request failed');
+  return sendError(reply, 'internal', 'the relay failed to handle this request');
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -56,6 +74,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     trustProxy: config.trustProxy,
     // Bodies are taken as sent: no coercion, no silently dropped fields.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    // Errors the router raises before any route (a malformed URL, an over-long path segment).
+    frameworkErrors: answerError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('config', config);
@@ -63,24 +83,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     reply.header('x-request-id', request.id);
   });
 
-  app.setErrorHandler((error: FastifyError | HttpError, request, reply) => {
-    if (error instanceof HttpError) return sendError(reply, error.code, error.message);
-    if (error.validation) {
-      const where = error.validationContext ?? 'request';
-      return sendError(reply, 'invalid_request', `${where}${error.message.replace(/^(body|params|querystring)/, '')}`);
-    }
-    const known = error.code ? FASTIFY_ERRORS[error.code] : undefined;
-    if (known) return sendError(reply, known, error.message);
-    if (error.statusCode && error.statusCode < 500) return sendError(reply, 'bad_request', error.message, error.statusCode);
-    request.log.error({ err: error }, 'request failed');
-    return sendError(reply, 'internal', 'the relay failed to handle this request');
-  });
+  app.setErrorHandler(answerError);
   app.setNotFoundHandler((request, reply) => sendError(reply, 'not_found', `no route for ${request.method} ${request.url.split('?')[0]}`));
 
   await app.register(metrics);
   await app.register(store, { config });
   await app.register(bus);
   await app.register(hub);
+  await app.register(docs);
   await app.register(auth);
   await app.register(session);
   await app.register(google, { clock: options.clock });

@@ -3,7 +3,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { RangeValues } from '../protocol/wire.ts';
-import { hashSecret, newDocId, newIngestKey, newShareId } from './secrets.ts';
 import type { DocRecord } from './store/store.ts';
 
 const OWNER = 'demo';
@@ -42,18 +41,16 @@ function tableFrom(values: string[][] | undefined): Row[] {
 async function demoDoc(app: FastifyInstance): Promise<DocRecord> {
   const existing = await app.store.findDoc(OWNER, SPREADSHEET);
   if (existing) return existing;
-  return app.store.createDoc({
-    docId: newDocId(),
-    shareId: newShareId(),
+  // Nobody holds its ingest key: the demo writes through the ingestor directly.
+  const { doc } = await app.docs.publish({
     ownerId: OWNER,
     spreadsheetId: SPREADSHEET,
     title: 'Sheetcast demo: a live scoreboard',
     ranges: [{ sheet: SHEET, range: RANGE }],
     access: 'link',
     allow: [],
-    // Nobody holds this key: the demo writes through the ingestor directly.
-    ingestKeyHash: hashSecret(newIngestKey()),
   });
+  return doc;
 }
 
 /** Publishes (or reuses) the demo doc and plays a match every `intervalMs`. */

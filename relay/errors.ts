@@ -1,4 +1,4 @@
-import { ErrorStatus, type ErrorCode } from '../protocol/wire.ts';
+import { ErrorStatus, type ErrorCode } from '../protocol/errors.ts';
 
 /** An error that becomes the spec's error shape, `{"error":{"code","message"}}`, with its code's status. */
 export class HttpError extends Error {

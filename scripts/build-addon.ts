@@ -6,6 +6,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { sizeLine } from './build-sidebar.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const ENTRY = 'addon/index.ts';
@@ -56,10 +57,13 @@ export async function buildAddon(options: BuildAddonOptions = {}): Promise<void>
 
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
-  await writeFile(join(outDir, 'Code.js'), bundle.outputFiles[0]!.text);
+  const code = bundle.outputFiles[0]!.text;
+  await writeFile(join(outDir, 'Code.js'), code);
   await writeFile(join(outDir, 'Sidebar.html'), sidebar);
   await writeFile(join(outDir, 'appsscript.json'), JSON.stringify(manifest, null, 2) + '\n');
-  if (!options.quiet) console.log(`${outDir}: Code.js (${entryPoints.join(', ')}), Sidebar.html, appsscript.json → ${relayUrl}`);
+  if (!options.quiet) {
+    console.log(`${outDir}: Code.js (${entryPoints.join(', ')}), Sidebar.html, appsscript.json → ${relayUrl}\n  ${sizeLine('Code.js', code)}\n  ${sizeLine('Sidebar.html', sidebar)}`);
+  }
 }
 
 /** The names addon/index.ts exports: exactly the functions Apps Script must see. */

@@ -252,6 +252,16 @@ describe('publishing from the web alone', () => {
     expect(crossSite.status).toBe(403);
   });
 
+  it('refuses NUL in a title, tab name or sheet URL with 400, as publishing from the add-on does', async () => {
+    const { jar } = await oauthFlow(env.relay, { purpose: 'connect', loginHint: 'carol@example.org' });
+    const good = { spreadsheet: 'web-only', title: 'Queue', ranges: [{ sheet: 'Tickets', range: 'A1' }] };
+    for (const body of [{ ...good, title: 'Qu\u0000eue' }, { ...good, ranges: [{ sheet: 'Tick\u0000ets', range: 'A1' }] }, { ...good, spreadsheet: 'web\u0000only' }]) {
+      const refused = await jar.fetch(`${env.relay.url}/v1/google/docs`, { method: 'POST', headers: { 'content-type': 'application/json', origin: env.relay.url }, body: JSON.stringify(body) });
+      expect(refused.status).toBe(400);
+      expect((await refused.json()).error.code).toBe('invalid_request');
+    }
+  });
+
   it('says so when a doc\'s spreadsheet would need the Picker and the relay has none', async () => {
     const doc = await publishDoc(env.relay, { spreadsheetId: 'needs-picking' }, addonIdToken(env.google, 'carol@example.org'));
     const { jar } = await oauthFlow(env.relay, { purpose: 'connect', loginHint: 'carol@example.org' });

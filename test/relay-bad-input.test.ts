@@ -134,4 +134,20 @@ describe('bad publishing requests get a clear 4xx', () => {
   it('404 in the error shape for an unknown route', async () => {
     expectError(await api(relay, 'GET', '/v1/nothing'), 404, 'not_found');
   });
+
+  it('400 in the error shape for a path that does not decode', async () => {
+    expectError(await api(relay, 'GET', '/v1/shares/%E0%A4%A/snapshot'), 400, 'invalid_request');
+  });
+});
+
+describe('a share id longer than the contract allows', () => {
+  it('gets the same 400 from the view page as from the snapshot route', async () => {
+    for (const shareId of ['s'.repeat(65), 's'.repeat(100)]) {
+      expectError(await api(relay, 'GET', `/v1/shares/${shareId}/snapshot`), 400, 'invalid_request');
+      expectError(await api(relay, 'GET', `/view/${shareId}`), 400, 'invalid_request');
+    }
+    // Longer still, the router refuses the path before any route sees it, in the same error shape.
+    expectError(await api(relay, 'GET', `/v1/shares/${'s'.repeat(128)}/snapshot`), 414, 'uri_too_long');
+    expectError(await api(relay, 'GET', `/view/${'s'.repeat(128)}`), 414, 'uri_too_long');
+  });
 });

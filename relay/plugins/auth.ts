@@ -14,11 +14,25 @@ export interface Principal {
   admin: boolean;
 }
 
+/** Who may manage a doc: its owner, or the admin (who owns every doc). */
+export type Owner = Pick<Principal, 'id' | 'admin'>;
+
+export function owns(owner: Owner, doc: DocRecord): boolean {
+  return owner.admin || doc.ownerId === owner.id;
+}
+
+/** A Google account (a verified ID token, or a signed-in session) as the owner of its docs. */
+export const googleOwner = (sub: string): Owner => ({ id: `google:${sub}`, admin: false });
+
 declare module 'fastify' {
   interface FastifyInstance {
     authenticatePublisher(request: FastifyRequest): Promise<Principal>;
     /** The doc, when the request's publisher owns it (the admin owns every doc). */
     ownedDoc(request: FastifyRequest, docId: string): Promise<DocRecord>;
+    /** The doc, when `owner` owns it: 404 when there is none, 403 when it is someone else's. */
+    docOwnedBy(owner: Owner, docId: string): Promise<DocRecord>;
+    /** Refuses (403) a state-changing request carried by a cookie when another site's page sent it. */
+    sameOrigin(request: FastifyRequest): void;
     /** The doc, when the request carries its current ingest key. */
     ingestDoc(request: FastifyRequest, docId: string): Promise<DocRecord>;
   }
@@ -60,7 +74,7 @@ export default fp(
       }
       if (!payload?.sub) throw fail('unauthorized', 'the Google ID token has no subject');
       if (payload.email_verified !== true) throw fail('unauthorized', 'the Google account\'s email is not verified');
-      return { id: `google:${payload.sub}`, email: payload.email ?? null, admin: false };
+      return { ...googleOwner(payload.sub), email: payload.email ?? null };
     }
 
     async function authenticatePublisher(request: FastifyRequest): Promise<Principal> {
@@ -73,12 +87,20 @@ export default fp(
 
     app.decorate('authenticatePublisher', authenticatePublisher);
 
-    app.decorate('ownedDoc', async (request: FastifyRequest, docId: string) => {
-      const principal = await authenticatePublisher(request);
+    async function docOwnedBy(owner: Owner, docId: string): Promise<DocRecord> {
       const doc = await store.getDoc(docId);
       if (!doc) throw fail('unknown_doc', 'no doc has this id');
-      if (!principal.admin && doc.ownerId !== principal.id) throw fail('forbidden', 'this doc belongs to someone else');
+      if (!owns(owner, doc)) throw fail('forbidden', 'this doc belongs to someone else');
       return doc;
+    }
+
+    app.decorate('docOwnedBy', docOwnedBy);
+    app.decorate('ownedDoc', async (request: FastifyRequest, docId: string) => docOwnedBy(await authenticatePublisher(request), docId));
+
+    const ownOrigin = new URL(config.publicUrl).origin;
+    app.decorate('sameOrigin', (request: FastifyRequest) => {
+      const origin = request.headers.origin;
+      if (origin !== undefined && origin !== ownOrigin) throw fail('cross_origin', 'this request must come from the relay\'s own page');
     });
 
     app.decorate('ingestDoc', async (request: FastifyRequest, docId: string) => {

@@ -3,12 +3,10 @@
 import { performance } from 'node:perf_hooks';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import fp from 'fastify-plugin';
-import { Type } from 'typebox';
+import { StatsQuery } from '../../protocol/http.ts';
 import { fail } from '../errors.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
-
-const StatsQuery = Type.Object({ gc: Type.Optional(Type.Literal('1')) }, { additionalProperties: false });
 
 const bench: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/debug/stats', { schema: { querystring: StatsQuery } }, async (request) => {

@@ -1,36 +1,15 @@
 // Publishing: create a doc, read its settings and stats, change it, unpublish it, rotate its key.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { formatA1, parseA1 } from '../../../protocol/a1.ts';
-import type { DocInfo, PublishedRange } from '../../../protocol/wire.ts';
-import { publishedCellCount, toAreas } from '../../cells/cells.ts';
-import { fail } from '../../errors.ts';
-import { hashSecret, newDocId, newIngestKey, newShareId } from '../../secrets.ts';
-import {
-  DocInfoReply,
-  DocParams,
-  ErrorBody,
-  PublishBody,
-  PublishReply,
-  UpdateDocBody,
-} from '../../schemas.ts';
+import { ApiError, NoContent } from '../../../protocol/fields.ts';
+import { DocInfo, DocParams, PublishRequest, PublishResponse, RotateKeyResponse, UpdateDocRequest } from '../../../protocol/http.ts';
 import type { DocRecord } from '../../store/store.ts';
-import { Type } from 'typebox';
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 413: ErrorBody };
+const errors = { 400: ApiError, 401: ApiError, 403: ApiError, 404: ApiError, 413: ApiError };
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
-  const { config, store, hub, bus } = app;
+  const { config, hub, docs } = app;
   const viewUrl = (shareId: string) => `${config.publicUrl}/view/${shareId}`;
   const embedUrl = `${config.publicUrl}/embed.js`;
-
-  /** Canonical A1 (upper case, corners in order), within the per-doc cell limit. */
-  function checkRanges(ranges: PublishedRange[]): PublishedRange[] {
-    const cells = publishedCellCount(toAreas(ranges));
-    if (cells > config.limits.cellsPerDoc) {
-      throw fail('too_many_cells', `the ranges hold ${cells} cells; a doc may publish ${config.limits.cellsPerDoc}`);
-    }
-    return ranges.map((r) => ({ sheet: r.sheet, range: formatA1(parseA1(r.range)!) }));
-  }
 
   function info(doc: DocRecord): DocInfo {
     return {
@@ -53,21 +32,17 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/v1/docs',
-    { schema: { body: PublishBody, response: { 201: PublishReply, ...errors } } },
+    { schema: { body: PublishRequest, response: { 201: PublishResponse, ...errors } } },
     async (request, reply) => {
       const principal = await app.authenticatePublisher(request);
       const body = request.body;
-      const ingestKey = newIngestKey();
-      const doc = await store.createDoc({
-        docId: newDocId(),
-        shareId: newShareId(),
+      const { doc, ingestKey } = await docs.publish({
         ownerId: principal.id,
         spreadsheetId: body.spreadsheetId,
         title: body.title,
-        ranges: checkRanges(body.ranges),
+        ranges: body.ranges,
         access: body.access ?? 'link',
         allow: body.allow ?? [],
-        ingestKeyHash: hashSecret(ingestKey),
       });
       request.log.info({ docId: doc.docId, owner: principal.id }, 'doc published');
       return reply.code(201).send({
@@ -82,31 +57,25 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/v1/docs/:docId',
-    { schema: { params: DocParams, response: { 200: DocInfoReply, ...errors } } },
+    { schema: { params: DocParams, response: { 200: DocInfo, ...errors } } },
     async (request) => info(await app.ownedDoc(request, request.params.docId)),
   );
 
   app.patch(
     '/v1/docs/:docId',
-    { schema: { params: DocParams, body: UpdateDocBody, response: { 200: DocInfoReply, ...errors } } },
+    { schema: { params: DocParams, body: UpdateDocRequest, response: { 200: DocInfo, ...errors } } },
     async (request) => {
       const doc = await app.ownedDoc(request, request.params.docId);
-      const { ranges, ...rest } = request.body;
-      const newRanges = ranges ? checkRanges(ranges) : undefined;
-      const rangesChanged = newRanges !== undefined && JSON.stringify(newRanges) !== JSON.stringify(doc.ranges);
-      const updated = (await store.updateDoc(doc.docId, { ...rest, ...(rangesChanged ? { ranges: newRanges } : {}) }))!;
-      bus.publish({ type: 'doc', docId: doc.docId, event: rangesChanged ? 'epoch' : 'settings' });
-      return info(updated);
+      return info(await docs.change(doc, request.body));
     },
   );
 
   app.delete(
     '/v1/docs/:docId',
-    { schema: { params: DocParams, response: { 204: Type.Null(), ...errors } } },
+    { schema: { params: DocParams, response: { 204: NoContent, ...errors } } },
     async (request, reply) => {
       const doc = await app.ownedDoc(request, request.params.docId);
-      await store.deleteDoc(doc.docId);
-      bus.publish({ type: 'doc', docId: doc.docId, event: 'unpublished' });
+      await docs.unpublish(doc.docId);
       request.log.info({ docId: doc.docId }, 'doc unpublished');
       return reply.code(204).send(null);
     },
@@ -114,12 +83,10 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/v1/docs/:docId/rotate-key',
-    { schema: { params: DocParams, response: { 200: Type.Object({ ingestKey: Type.String() }), ...errors } } },
+    { schema: { params: DocParams, response: { 200: RotateKeyResponse, ...errors } } },
     async (request) => {
       const doc = await app.ownedDoc(request, request.params.docId);
-      const ingestKey = newIngestKey();
-      await store.updateDoc(doc.docId, { ingestKeyHash: hashSecret(ingestKey) });
-      return { ingestKey };
+      return { ingestKey: await docs.rotateKey(doc.docId) };
     },
   );
 };

@@ -4,12 +4,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { CodeChallengeMethod } from 'google-auth-library';
-import { Type } from 'typebox';
+import { ApiError, NoContent } from '../../../protocol/fields.ts';
+import { CallbackQuery, SessionReply, StartQuery, SyncReply } from '../../../protocol/google.ts';
+import { DocParams } from '../../../protocol/http.ts';
 import { fail } from '../../errors.ts';
 import { DRIVE_FILE_SCOPE, SIGN_IN_SCOPES } from '../../google/clients.ts';
 import { describeFailure, fileNotGranted } from '../../google/grants.ts';
+import { googleOwner, owns } from '../../plugins/auth.ts';
 import { randomId } from '../../secrets.ts';
-import { DocParams, ErrorBody } from '../../schemas.ts';
 import type { DocRecord } from '../../store/store.ts';
 import { googleFailure, requireGoogle } from './failures.ts';
 import { sendAuthResult, type AuthResult } from './pages.ts';
@@ -30,35 +32,7 @@ interface FlowState {
   expiresAt: number;
 }
 
-/** Only a path on this relay: never another origin (`//evil`, `/\evil`). */
-const RETURN_PATH = '^/(?![/\\\\])[^\\s]{0,500}$';
-
-const StartQuery = Type.Object(
-  {
-    purpose: Type.Optional(Type.Union([Type.Literal('signin'), Type.Literal('connect')])),
-    return: Type.Optional(Type.String({ pattern: RETURN_PATH })),
-    doc: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })),
-    login_hint: Type.Optional(Type.String({ maxLength: 320 })),
-  },
-  { additionalProperties: false },
-);
-
-const CallbackQuery = Type.Object({
-  code: Type.Optional(Type.String({ maxLength: 2048 })),
-  state: Type.Optional(Type.String({ maxLength: 256 })),
-  error: Type.Optional(Type.String({ maxLength: 256 })),
-});
-
-export const SyncReply = Type.Object({
-  status: Type.Union([Type.Literal('off'), Type.Literal('live'), Type.Literal('reconnect_needed')]),
-  account: Type.Union([Type.String(), Type.Null()]),
-  lastSyncAt: Type.Union([Type.Integer(), Type.Null()]),
-  lastError: Type.Union([Type.String(), Type.Null()]),
-  channelExpiresAt: Type.Union([Type.Integer(), Type.Null()]),
-  connectUrl: Type.String(),
-});
-
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 502: ErrorBody, 503: ErrorBody };
+const errors = { 400: ApiError, 401: ApiError, 403: ApiError, 404: ApiError, 409: ApiError, 502: ApiError, 503: ApiError };
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   const { config, store, googleRecords, sessions } = app;
@@ -139,7 +113,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       words = `Connected ${email}.`;
       if (flow.docId) {
         const doc = await store.getDoc(flow.docId);
-        if (!doc || doc.ownerId !== ownerId) return fail('connect', 'not_owner', 'That doc is not published from this Google account.');
+        if (!doc || !owns(googleOwner(identity.sub), doc)) return fail('connect', 'not_owner', 'That doc is not published from this Google account.');
         try {
           await google.sync.connect(doc);
         } catch (error) {
@@ -160,7 +134,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/auth/google/session',
-    { schema: { response: { 200: Type.Object({ email: Type.Union([Type.String(), Type.Null()]), connected: Type.Boolean() }) } } },
+    { schema: { response: { 200: SessionReply } } },
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
       const session = sessions.read(request);
@@ -170,15 +144,15 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.post('/auth/google/signout', async (request, reply) => {
-    sameOrigin(request);
+    app.sameOrigin(request);
     sessions.end(reply);
     return reply.code(204).send();
   });
 
   /** The publisher takes Sheetcast's access back: sync stops on every doc, the grant is revoked at Google. */
-  app.post('/auth/google/disconnect', { schema: { response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
+  app.post('/auth/google/disconnect', { schema: { response: { 204: NoContent, ...errors } } }, async (request, reply) => {
     const google = requireGoogle(app.google);
-    sameOrigin(request);
+    app.sameOrigin(request);
     const session = sessions.read(request);
     if (!session) throw fail('unauthorized', 'sign in with Google first');
     const ownerId = `google:${session.sub}`;
@@ -198,22 +172,13 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }
 
-  /** A state-changing request carried by the session cookie must come from the relay's own pages. */
-  function sameOrigin(request: FastifyRequest): void {
-    const origin = request.headers.origin;
-    if (origin !== undefined && origin !== new URL(config.publicUrl).origin) throw fail('cross_origin', 'this request must come from the relay\'s own page');
-  }
-
   /** The doc, for its owner: a publisher bearer token, or the signed-in owner's session. */
   async function ownedBySessionOrBearer(request: FastifyRequest, docId: string): Promise<DocRecord> {
     if (request.headers.authorization) return app.ownedDoc(request, docId);
-    sameOrigin(request);
+    app.sameOrigin(request);
     const session = sessions.read(request);
     if (!session) throw fail('unauthorized', 'sign in with Google, or send "Authorization: Bearer <token>"');
-    const doc = await store.getDoc(docId);
-    if (!doc) throw fail('unknown_doc', 'no doc has this id');
-    if (doc.ownerId !== `google:${session.sub}`) throw fail('forbidden', 'this doc belongs to someone else');
-    return doc;
+    return app.docOwnedBy(googleOwner(session.sub), docId);
   }
 
   async function syncReply(docId: string) {
@@ -244,14 +209,14 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     return syncReply(doc.docId);
   });
 
-  app.delete('/v1/docs/:docId/sync', { schema: { params: DocParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
+  app.delete('/v1/docs/:docId/sync', { schema: { params: DocParams, response: { 204: NoContent, ...errors } } }, async (request, reply) => {
     const google = requireGoogle(app.google);
     const doc = await ownedBySessionOrBearer(request, request.params.docId);
     await google.sync.disconnect(doc.docId);
     return reply.code(204).send(null);
   });
 
-  await app.register(webPublish, { sameOrigin });
+  await app.register(webPublish);
 };
 
 export default routes;

@@ -2,10 +2,7 @@
 // closes, and error pages. Inline scripts are allowed by their hash only.
 import { createHash } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+import { escapeHtml } from '../../html.ts';
 
 /** JSON that is safe inside a <script> element. */
 export function scriptJson(value: unknown): string {

@@ -2,39 +2,15 @@
 // The doc is owned by the Google account, read from the Sheets API and kept live through Drive
 // notifications: no add-on needed. `GET /publish` is the page, `POST /v1/google/docs` publishes.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
-import { formatA1, parseA1 } from '../../../protocol/a1.ts';
-import { Limits, type PublishedRange } from '../../../protocol/wire.ts';
-import { publishedCellCount, toAreas } from '../../cells/cells.ts';
+import { ApiError, NoContent } from '../../../protocol/fields.ts';
+import { PickerReply, PublishPageQuery, WebPublishRequest, WebPublishResponse } from '../../../protocol/google.ts';
+import { DocParams } from '../../../protocol/http.ts';
+import { Limits } from '../../../protocol/wire.ts';
 import { fail } from '../../errors.ts';
-import { hashSecret, newDocId, newIngestKey, newShareId } from '../../secrets.ts';
-import { A1Pattern, DocParams, ErrorBody } from '../../schemas.ts';
+import { escapeHtml } from '../../html.ts';
+import { googleOwner, owns } from '../../plugins/auth.ts';
 import { googleFailure, requireGoogle } from './failures.ts';
-import { escapeHtml, scriptJson, sendHtml } from './pages.ts';
-
-const WebPublishBody = Type.Object(
-  {
-    /** The sheet's URL (`https://docs.google.com/spreadsheets/d/<id>/edit…`) or its id. */
-    spreadsheet: Type.String({ minLength: 1, maxLength: 1000 }),
-    title: Type.Optional(Type.String({ maxLength: Limits.titleChars })),
-    ranges: Type.Array(
-      Type.Object({ sheet: Type.String({ minLength: 1, maxLength: Limits.sheetNameChars }), range: Type.String({ pattern: A1Pattern, maxLength: 23 }) }, { additionalProperties: false }),
-      { minItems: 1, maxItems: Limits.rangesPerDoc },
-    ),
-    access: Type.Optional(Type.Union([Type.Literal('link'), Type.Literal('restricted')])),
-    allow: Type.Optional(Type.Array(Type.String({ pattern: '^([^@\\s]+@|@)[^@\\s]+\\.[^@\\s]+$', maxLength: 320 }), { maxItems: Limits.allowEntries })),
-  },
-  { additionalProperties: false },
-);
-
-const WebPublishReply = Type.Object({
-  docId: Type.String(),
-  shareId: Type.String(),
-  title: Type.String(),
-  viewUrl: Type.String(),
-  embedUrl: Type.String(),
-});
+import { scriptJson, sendHtml } from './pages.ts';
 
 const SPREADSHEET_URL = /\/spreadsheets\/d\/([A-Za-z0-9_-]+)/;
 const SPREADSHEET_ID = /^[A-Za-z0-9_-]{1,200}$/;
@@ -46,7 +22,7 @@ export function spreadsheetIdOf(text: string): string | null {
   return SPREADSHEET_ID.test(trimmed) ? trimmed : null;
 }
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody, 413: ErrorBody, 502: ErrorBody, 503: ErrorBody };
+const errors = { 400: ApiError, 401: ApiError, 403: ApiError, 404: ApiError, 409: ApiError, 413: ApiError, 502: ApiError, 503: ApiError };
 
 const PAGE_SCRIPT = `
 const config = JSON.parse(document.getElementById('config').textContent);
@@ -113,18 +89,10 @@ async function pick() {
 }
 document.getElementById('pick')?.addEventListener('click', () => void pick());`;
 
-const plugin: FastifyPluginAsyncTypebox<{ sameOrigin(request: FastifyRequest): void }> = async (app, { sameOrigin }) => {
-  const { config, store, sessions, bus } = app;
+const plugin: FastifyPluginAsyncTypebox = async (app) => {
+  const { config, store, sessions, docs } = app;
 
-  function checkRanges(ranges: PublishedRange[]): PublishedRange[] {
-    const cells = publishedCellCount(toAreas(ranges));
-    if (cells > config.limits.cellsPerDoc) {
-      throw fail('too_many_cells', `the ranges hold ${cells} cells; a doc may publish ${config.limits.cellsPerDoc}`);
-    }
-    return ranges.map((r) => ({ sheet: r.sheet, range: formatA1(parseA1(r.range)!) }));
-  }
-
-  app.get('/publish', { schema: { querystring: Type.Object({ doc: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' })) }) } }, async (request, reply) => {
+  app.get('/publish', { schema: { querystring: PublishPageQuery } }, async (request, reply) => {
     const session = sessions.read(request);
     const ownerId = session ? `google:${session.sub}` : null;
     const connected = ownerId && app.google ? await app.google.grants.has(ownerId) : false;
@@ -144,7 +112,7 @@ const plugin: FastifyPluginAsyncTypebox<{ sameOrigin(request: FastifyRequest): v
     const pickButton = picker ? '<p><button type="button" id="pick">Pick from Google Drive</button></p>' : '';
     // An add-on doc whose spreadsheet Sheetcast may not read yet: picking it grants that.
     const doc = docId ? await store.getDoc(docId) : null;
-    if (doc && doc.ownerId === ownerId) {
+    if (doc && owns(googleOwner(session.sub), doc)) {
       return sendHtml(
         reply,
         200,
@@ -180,7 +148,7 @@ ${pickButton}
   });
 
   /** What the Picker needs in the page: the publisher's own short-lived access token (drive.file), the key and the app id. */
-  app.get('/auth/google/picker', { schema: { response: { 200: Type.Object({ accessToken: Type.String(), apiKey: Type.String(), appId: Type.String() }), ...errors } } }, async (request, reply) => {
+  app.get('/auth/google/picker', { schema: { response: { 200: PickerReply, ...errors } } }, async (request, reply) => {
     const google = requireGoogle(app.google);
     // Only the relay's own page may ask: a cross-site read is refused before any token is made.
     const site = request.headers['sec-fetch-site'];
@@ -200,16 +168,17 @@ ${pickButton}
     return { accessToken, apiKey: pickerApiKey, appId: projectNumber };
   });
 
-  app.post('/v1/google/docs', { schema: { body: WebPublishBody, response: { 201: WebPublishReply, ...errors } } }, async (request, reply) => {
+  app.post('/v1/google/docs', { schema: { body: WebPublishRequest, response: { 201: WebPublishResponse, ...errors } } }, async (request, reply) => {
     const google = requireGoogle(app.google);
-    sameOrigin(request);
+    app.sameOrigin(request);
     const session = sessions.read(request);
     if (!session) throw fail('unauthorized', 'sign in with Google first: /auth/google/start?purpose=connect');
     const ownerId = `google:${session.sub}`;
     if (!(await google.grants.has(ownerId))) throw fail('google_not_connected', 'connect Google first: /auth/google/start?purpose=connect');
     const spreadsheetId = spreadsheetIdOf(request.body.spreadsheet);
     if (!spreadsheetId) throw fail('invalid_spreadsheet', 'paste the sheet\'s URL (https://docs.google.com/spreadsheets/d/…) or its id');
-    const ranges = checkRanges(request.body.ranges);
+    // Checked before Google is asked for the title; publishing checks them again.
+    const ranges = docs.checkRanges(request.body.ranges);
     const access = request.body.access ?? 'link';
     const allow = request.body.allow ?? [];
     if (access === 'restricted' && allow.length === 0) throw fail('empty_allow_list', 'a restricted doc needs at least one email or @domain on its allow list');
@@ -224,22 +193,12 @@ ${pickButton}
         throw googleFailure(error);
       }
     }
-    const doc = await store.createDoc({
-      docId: newDocId(),
-      shareId: newShareId(),
-      ownerId,
-      spreadsheetId,
-      title,
-      ranges,
-      access,
-      allow,
-      // No add-on writes to this doc; its key is never shown (rotate-key gives one if needed).
-      ingestKeyHash: hashSecret(newIngestKey()),
-    });
+    // No add-on writes to this doc: its ingest key is never shown (rotate-key gives one if needed).
+    const { doc } = await docs.publish({ ownerId, spreadsheetId, title, ranges, access, allow });
     try {
       await google.sync.connect(doc);
     } catch (error) {
-      await store.deleteDoc(doc.docId);
+      await docs.unpublish(doc.docId);
       await google.sync.disconnect(doc.docId);
       throw googleFailure(error);
     }
@@ -253,16 +212,13 @@ ${pickButton}
     });
   });
 
-  app.delete('/v1/google/docs/:docId', { schema: { params: DocParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
-    sameOrigin(request);
+  app.delete('/v1/google/docs/:docId', { schema: { params: DocParams, response: { 204: NoContent, ...errors } } }, async (request, reply) => {
+    app.sameOrigin(request);
     const session = sessions.read(request);
     if (!session) throw fail('unauthorized', 'sign in with Google first');
-    const doc = await store.getDoc(request.params.docId);
-    if (!doc) throw fail('unknown_doc', 'no doc has this id');
-    if (doc.ownerId !== `google:${session.sub}`) throw fail('forbidden', 'this doc belongs to someone else');
-    await store.deleteDoc(doc.docId);
+    const doc = await app.docOwnedBy(googleOwner(session.sub), request.params.docId);
     // Every instance closes its viewers; the Google plugin stops the doc's Drive channels.
-    bus.publish({ type: 'doc', docId: doc.docId, event: 'unpublished' });
+    await docs.unpublish(doc.docId);
     return reply.code(204).send(null);
   });
 };

@@ -1,13 +1,11 @@
 // Liveness, readiness and metrics for the operator.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
-
-const Status = Type.Object({ status: Type.String() });
+import { HealthStatus } from '../../../protocol/http.ts';
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/healthz', { schema: { response: { 200: Status } } }, async () => ({ status: 'ok' }));
+  app.get('/healthz', { schema: { response: { 200: HealthStatus } } }, async () => ({ status: 'ok' }));
 
-  app.get('/readyz', { schema: { response: { 200: Status, 503: Status } } }, async (request, reply) => {
+  app.get('/readyz', { schema: { response: { 200: HealthStatus, 503: HealthStatus } } }, async (request, reply) => {
     try {
       await Promise.all([app.store.ping(), app.bus.ping()]);
       return { status: 'ready' };

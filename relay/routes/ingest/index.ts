@@ -1,15 +1,16 @@
 // Edits and snapshots from the add-on (or any holder of the doc's ingest key).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { DocParams, ErrorBody, IngestReply, ingestSchemas } from '../../schemas.ts';
+import { ApiError } from '../../../protocol/fields.ts';
+import { DocParams, IngestResult, ingestRequests } from '../../../protocol/http.ts';
 
-const errors = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 413: ErrorBody };
+const errors = { 400: ApiError, 401: ApiError, 404: ApiError, 413: ApiError };
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
-  const { EditsBody, SnapshotBody } = ingestSchemas(app.config.limits);
+  const { EditsRequest, SnapshotRequest } = ingestRequests(app.config.limits.charsPerCell);
 
   app.post(
     '/v1/docs/:docId/edits',
-    { schema: { params: DocParams, body: EditsBody, response: { 200: IngestReply, ...errors } } },
+    { schema: { params: DocParams, body: EditsRequest, response: { 200: IngestResult, ...errors } } },
     async (request) => {
       const doc = await app.ingestDoc(request, request.params.docId);
       const { batchId, at, edits } = request.body;
@@ -19,7 +20,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.put(
     '/v1/docs/:docId/snapshot',
-    { schema: { params: DocParams, body: SnapshotBody, response: { 200: IngestReply, ...errors } } },
+    { schema: { params: DocParams, body: SnapshotRequest, response: { 200: IngestResult, ...errors } } },
     async (request) => {
       const doc = await app.ingestDoc(request, request.params.docId);
       const { batchId, at, ranges } = request.body;

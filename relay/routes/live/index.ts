@@ -1,7 +1,7 @@
 // The live socket: `GET /v1/live?share=<shareId>[&epoch=E&seq=N]`.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { LIVE_PATH } from '../../../protocol/wire.ts';
-import { LiveQuery } from '../../schemas.ts';
+import { LiveQuery } from '../../../protocol/live.ts';
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(LIVE_PATH, { websocket: true, schema: { querystring: LiveQuery } }, async (socket, request) => {

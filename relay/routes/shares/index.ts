@@ -2,12 +2,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { admission } from '../../access.ts';
 import { fail } from '../../errors.ts';
-import { ErrorBody, ShareParams, SnapshotReply } from '../../schemas.ts';
+import { ApiError } from '../../../protocol/fields.ts';
+import { ShareParams, ShareSnapshot } from '../../../protocol/http.ts';
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v1/shares/:shareId/snapshot',
-    { schema: { params: ShareParams, response: { 200: SnapshotReply, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody } } },
+    { schema: { params: ShareParams, response: { 200: ShareSnapshot, 401: ApiError, 403: ApiError, 404: ApiError } } },
     async (request, reply) => {
       const doc = await app.store.getDocByShare(request.params.shareId);
       if (!doc) throw fail('unknown_share', 'no published doc has this share id');
