@@ -2,16 +2,16 @@
 // answered by the built add-on in the Apps Script harness, which talks to the real relay.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, openPage, screenshot, serveSite, type StaticSite } from './helpers/browser.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openPage, screenshot, useBrowserWith, type StaticSite } from './helpers/browser.ts';
 import { connectViewer, eventually } from './helpers/index.ts';
 import type { AppsScriptHarness } from './apps-script/harness.ts';
-import { EDITOR, PUBLISHER, startAddonWorld, type AddonWorld } from './apps-script/setup.ts';
+import { EDITOR, PUBLISHER, startAddonWorld } from './apps-script/setup.ts';
 import { viewerCells } from './apps-script/viewer-cells.ts';
 
-let world: AddonWorld;
-let browser: Browser;
+// The add-on world builds the view bundles itself.
+const world = useBrowserWith(() => startAddonWorld({ sidebar: true }), (started) => started.close(), { build: false });
 let site: StaticSite;
 
 // HtmlService's google.script.run: asynchronous calls of the add-on's top-level functions,
@@ -33,19 +33,11 @@ const SCRIPT_RUN = `
   window.google = { script: { run: runner() } };`;
 
 beforeAll(async () => {
-  world = await startAddonWorld({ sidebar: true });
-  browser = await launchChromium();
-  site = await serveSite({ '/sidebar': { body: readFileSync(join(world.dir, 'Sidebar.html'), 'utf8') } });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-  await world?.close();
+  site = await world.serveSite({ '/sidebar': { body: readFileSync(join(world.dir, 'Sidebar.html'), 'utf8') } });
 });
 
 async function openSidebar(sheet: AppsScriptHarness, user: string): Promise<Page & { errors: string[] }> {
-  const page = await openPage(browser, { viewport: { width: 300, height: 760 } });
+  const page = await openPage(world.browser, { viewport: { width: 300, height: 760 } });
   await page.addInitScript(SCRIPT_RUN);
   await page.exposeFunction('appsScript', (name: string, args: string) => JSON.stringify(sheet.run(user, name as 'getState', ...(JSON.parse(args) as []))));
   await page.goto(`${site.url}/sidebar`);

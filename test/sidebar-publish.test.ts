@@ -1,18 +1,15 @@
 // <sheetcast-sidebar> in Chromium, 300 px wide as in Google Sheets, with a fake
 // `google.script.run` whose server functions publish to the real relay as the add-on does.
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { ApiError, PublishedRange, PublishResponse } from '../protocol/wire.ts';
-import { buildSidebar } from '../scripts/build-sidebar.ts';
 import type { PublishOptions, SidebarState } from '../protocol/sidebar.ts';
-import { launchChromium, openPage, pageScrollWidth, screenshot, serveSite } from './helpers/browser.ts';
+import { openPage, pageScrollWidth, screenshot, useBrowserRelay } from './helpers/browser.ts';
 import type { StaticSite } from './helpers/browser.ts';
-import { api, eventually, startRelay } from './helpers/index.ts';
-import type { Relay } from './helpers/index.ts';
+import { api, eventually } from './helpers/index.ts';
 
-let relay: Relay;
-let browser: Browser;
+const world = useBrowserRelay();
 let site: StaticSite;
 
 // HtmlService gives the page `google.script.run`: calls are asynchronous, answered through
@@ -60,7 +57,7 @@ const UNPUBLISHED: SidebarState = {
 class FakeAddon {
   state: SidebarState = { ...UNPUBLISHED };
   doc: PublishResponse | null = null;
-  token = relay.adminToken;
+  token = world.relay.adminToken;
   selection: PublishedRange = { sheet: 'Scores', range: 'A1:C4' };
   calls: string[] = [];
   /** While set, publish waits for it: the sidebar is caught in "publishing". */
@@ -76,7 +73,7 @@ class FakeAddon {
       case 'publish': {
         await this.hold;
         const settings = args[0] as Required<PublishOptions>;
-        const reply = await api<PublishResponse>(relay, 'POST', '/v1/docs', { token: this.token, body: { spreadsheetId: 'sheet-1', ...settings } });
+        const reply = await api<PublishResponse>(world.relay, 'POST', '/v1/docs', { token: this.token, body: { spreadsheetId: 'sheet-1', ...settings } });
         if (reply.status !== 201) throw new Error(`Could not publish: ${(reply.body as unknown as ApiError).error.message}`);
         this.doc = reply.body;
         this.state = { ...this.state, ...settings, published: true, shareId: reply.body.shareId, viewUrl: reply.body.viewUrl, embedUrl: reply.body.embedUrl };
@@ -84,7 +81,7 @@ class FakeAddon {
         return this.state;
       }
       case 'unpublish':
-        await api(relay, 'DELETE', `/v1/docs/${this.doc!.docId}`, { token: this.token });
+        await api(world.relay, 'DELETE', `/v1/docs/${this.doc!.docId}`, { token: this.token });
         this.state = { ...UNPUBLISHED, title: this.state.title };
         return this.state;
       default:
@@ -94,7 +91,7 @@ class FakeAddon {
 }
 
 async function openSidebar(addon: FakeAddon): Promise<Page & { errors: string[] }> {
-  const page = await openPage(browser, { viewport: { width: 300, height: 760 } });
+  const page = await openPage(world.browser, { viewport: { width: 300, height: 760 } });
   await page.exposeFunction('sheetcastServer', async (name: string, args: string) => JSON.stringify(await addon.handle(name, JSON.parse(args))));
   await page.goto(`${site.url}/sidebar`);
   await eventually(async () => expect(await pill(page)).not.toBe('Loading…'));
@@ -106,20 +103,11 @@ function pill(page: Page): Promise<string | null> {
 }
 
 beforeAll(async () => {
-  await buildSidebar();
-  relay = await startRelay();
-  browser = await launchChromium();
   const sidebar = await readFile(new URL('../dist/sidebar/sidebar.js', import.meta.url), 'utf8');
   // Shaped like the add-on's Sidebar.html: one file, the bundle inlined.
-  site = await serveSite({
+  site = await world.serveSite({
     '/sidebar': { body: `<!doctype html><html><head><meta charset="utf-8"><base target="_top"><script>${FAKE_SCRIPT_RUN}</script></head><body><script>${sidebar}</script></body></html>` },
   });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-  await relay?.stop();
 });
 
 describe('the sidebar', () => {
@@ -144,18 +132,18 @@ describe('the sidebar', () => {
     await eventually(async () => expect(await pill(page)).toBe('Live'));
 
     const doc = addon.doc!;
-    expect(await sidebar.locator('#link').inputValue()).toBe(`${relay.url}/view/${doc.shareId}`);
+    expect(await sidebar.locator('#link').inputValue()).toBe(`${world.relay.url}/view/${doc.shareId}`);
     expect(await sidebar.getByRole('link', { name: 'Open the live page' }).getAttribute('href')).toBe(doc.viewUrl);
     const snippet = await sidebar.locator('#embed').inputValue();
-    expect(snippet).toBe(`<script src="${relay.url}/embed.js" async></script>\n<sheetcast-view share="${doc.shareId}"></sheetcast-view>`);
-    const info = await api(relay, 'GET', `/v1/docs/${doc.docId}`, { token: relay.adminToken });
+    expect(snippet).toBe(`<script src="${world.relay.url}/embed.js" async></script>\n<sheetcast-view share="${doc.shareId}"></sheetcast-view>`);
+    const info = await api(world.relay, 'GET', `/v1/docs/${doc.docId}`, { token: world.relay.adminToken });
     expect(info.body).toMatchObject({ title: 'Club sheet', access: 'link', ranges: [{ sheet: 'Scores', range: 'A1:C4' }, { sheet: 'Fixtures', range: 'B2:C3' }] });
     expect(await sidebar.locator('.sent').textContent()).toBe('0');
 
     // The sidebar's own socket is not a viewer: nobody watches yet.
     await eventually(async () => expect(await sidebar.locator('.viewers').textContent()).toBe('0'));
-    const viewer = await openPage(browser);
-    await viewer.goto(`${relay.url}/view/${doc.shareId}`);
+    const viewer = await openPage(world.browser);
+    await viewer.goto(`${world.relay.url}/view/${doc.shareId}`);
     await eventually(async () => expect(await sidebar.locator('.viewers').textContent()).toBe('1'));
     await screenshot(page, 'sidebar-live');
 
@@ -175,7 +163,7 @@ describe('the sidebar', () => {
     await sidebar.getByLabel('Allowed emails or @domains').fill('ana@example.com\n@club.example, bo@example.org');
     await sidebar.getByRole('button', { name: 'Publish' }).click();
     await eventually(async () => expect(await pill(page)).toBe('Live'));
-    const info = await api(relay, 'GET', `/v1/docs/${addon.doc!.docId}`, { token: relay.adminToken });
+    const info = await api(world.relay, 'GET', `/v1/docs/${addon.doc!.docId}`, { token: world.relay.adminToken });
     expect(info.body).toMatchObject({ access: 'restricted', allow: ['ana@example.com', '@club.example', 'bo@example.org'] });
     const hints = (await sidebar.locator('.hint').allTextContents()).map((text) => text.replace(/\s+/g, ' ').trim());
     expect(hints).toContain('Only ana@example.com, @club.example, bo@example.org after signing in.');
@@ -201,7 +189,7 @@ describe('the sidebar', () => {
     await page.locator('sheetcast-sidebar').getByRole('button', { name: 'Publish' }).click();
     await eventually(async () => expect(await pill(page)).toBe('Error'));
     expect(await page.locator('sheetcast-sidebar [role=alert]').textContent()).toMatch(/^Could not publish: ./);
-    addon.token = relay.adminToken;
+    addon.token = world.relay.adminToken;
     await page.locator('sheetcast-sidebar').getByRole('button', { name: 'Publish' }).click();
     await eventually(async () => expect(await pill(page)).toBe('Live'));
     expect(await page.locator('sheetcast-sidebar [role=alert]').count()).toBe(0);
@@ -214,7 +202,7 @@ describe('the sidebar', () => {
     await sidebar.getByRole('button', { name: 'Use current selection' }).click();
     await sidebar.getByRole('button', { name: 'Publish' }).click();
     await eventually(async () => expect(await pill(page)).toBe('Live'));
-    const viewer = await openPage(browser);
+    const viewer = await openPage(world.browser);
     await viewer.goto(addon.state.viewUrl!);
     await eventually(async () => expect(await viewer.locator('sheetcast-view [role=status]').textContent()).toBe('Live'));
 
@@ -225,6 +213,6 @@ describe('the sidebar', () => {
     await eventually(async () => expect(await viewer.locator('sheetcast-view .message').textContent()).toBe('The publisher stopped sharing this sheet.'));
     expect(await viewer.locator('sheetcast-view td').count()).toBe(0);
     expect(await viewer.title()).toBe('Sheetcast');
-    expect((await fetch(addon.state.viewUrl ?? `${relay.url}/view/${addon.doc!.shareId}`)).status).toBe(404);
+    expect((await fetch(addon.state.viewUrl ?? `${world.relay.url}/view/${addon.doc!.shareId}`)).status).toBe(404);
   });
 });

@@ -1,12 +1,10 @@
 // The relay's `/view/:shareId` page in Chromium against the real relay.
 import { copyFile, mkdir } from 'node:fs/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { PublishResponse } from '../protocol/wire.ts';
-import { buildSidebar } from '../scripts/build-sidebar.ts';
-import { cellClass, cellText, computedStyle, launchChromium, openPage, pageScrollWidth, screenshot, textContrast } from './helpers/browser.ts';
-import { api, cell, eventually, postEdits, publishDoc, putSnapshot, startRelay } from './helpers/index.ts';
-import type { Relay } from './helpers/index.ts';
+import { cellClass, cellText, computedStyle, openPage, pageScrollWidth, screenshot, textContrast, useBrowserRelay } from './helpers/browser.ts';
+import { api, cell, eventually, postEdits, publishDoc, putSnapshot } from './helpers/index.ts';
 
 const SCOREBOARD = [
   ['Team', 'Played', 'Won', 'Drawn', 'Points', 'Note'],
@@ -17,20 +15,19 @@ const SCOREBOARD = [
   ['Otters', '4', '0', '3', '3', ''],
 ];
 
-let relay: Relay;
-let browser: Browser;
+const world = useBrowserRelay();
 let doc: PublishResponse;
 
 async function publishScoreboard(title = 'League table'): Promise<PublishResponse> {
-  const published = await publishDoc(relay, { title, ranges: [{ sheet: 'Scores', range: 'A1:F6' }] });
-  const put = await putSnapshot(relay, published, [{ sheet: 'Scores', range: 'A1:F6', values: SCOREBOARD }]);
+  const published = await publishDoc(world.relay, { title, ranges: [{ sheet: 'Scores', range: 'A1:F6' }] });
+  const put = await putSnapshot(world.relay, published, [{ sheet: 'Scores', range: 'A1:F6', values: SCOREBOARD }]);
   expect(put.status).toBe(200);
   return published;
 }
 
 async function openView(share: string, options: Parameters<typeof openPage>[1] = {}): Promise<Page & { errors: string[] }> {
-  const page = await openPage(browser, options);
-  await page.goto(`${relay.url}/view/${share}`);
+  const page = await openPage(world.browser, options);
+  await page.goto(`${world.relay.url}/view/${share}`);
   await eventually(async () => expect(await cellText(page, 'A2')).toBe('Comets'));
   return page;
 }
@@ -42,19 +39,11 @@ async function picture(page: Page, name: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  await buildSidebar();
-  relay = await startRelay();
-  browser = await launchChromium();
   doc = await publishScoreboard();
 });
 
 afterEach(async () => {
-  for (const context of browser.contexts()) await context.close();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await relay?.stop();
+  for (const context of world.browser.contexts()) await context.close();
 });
 
 describe('the live-view page', () => {
@@ -69,7 +58,7 @@ describe('the live-view page', () => {
     expect(await meta('color-scheme')).toBe('light dark');
     expect(await page.locator('meta[property="og:title"]').getAttribute('content')).toBe('League table · Sheetcast');
     expect(await page.locator('sheetcast-view h1').textContent()).toBe('League table');
-    const response = await fetch(`${relay.url}/view/${doc.shareId}`);
+    const response = await fetch(`${world.relay.url}/view/${doc.shareId}`);
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(page.errors).toEqual([]);
@@ -89,7 +78,7 @@ describe('the live-view page', () => {
   it('puts an edit POSTed to the relay into the right cell and highlights it', async () => {
     const page = await openView(doc.shareId);
     const posted = Date.now();
-    expect((await postEdits(relay, doc, [cell('E3', '10', 'Scores')])).status).toBe(200);
+    expect((await postEdits(world.relay, doc, [cell('E3', '10', 'Scores')])).status).toBe(200);
     await eventually(async () => expect(await cellText(page, 'E3')).toBe('10'));
     const seenAfterMs = Date.now() - posted;
     expect(await cellClass(page, 'E3')).toMatch(/flash-[ab]/);
@@ -111,7 +100,7 @@ describe('the live-view page', () => {
         }
       }).observe(tbody, { subtree: true, childList: true, characterData: true, attributes: true });
     });
-    await postEdits(relay, doc, [cell('C4', '2', 'Scores')]);
+    await postEdits(world.relay, doc, [cell('C4', '2', 'Scores')]);
     await eventually(async () => expect(await cellText(page, 'C4')).toBe('2'));
     const mutated = await page.evaluate(() => [...(window as unknown as { mutatedCells: Set<string> }).mutatedCells]);
     expect(mutated).toEqual(['C4']);
@@ -137,14 +126,14 @@ describe('the live-view page', () => {
   });
 
   it('shows a tab per published range and switches with the mouse and the arrow keys', async () => {
-    const two = await publishDoc(relay, {
+    const two = await publishDoc(world.relay, {
       title: 'Two ranges',
       ranges: [
         { sheet: 'Scores', range: 'A1:B2' },
         { sheet: 'Fixtures', range: 'C3:D4' },
       ],
     });
-    await putSnapshot(relay, two, [
+    await putSnapshot(world.relay, two, [
       { sheet: 'Scores', range: 'A1:B2', values: [['Team', 'Played'], ['Comets', '4']] },
       { sheet: 'Fixtures', range: 'C3:D4', values: [['Home', 'Away'], ['Foxes', 'Otters']] },
     ]);
@@ -159,34 +148,34 @@ describe('the live-view page', () => {
     await eventually(async () => expect(await cellText(page, 'A2')).toBe('Comets'));
     expect(await tabs.nth(0).getAttribute('aria-selected')).toBe('true');
     // An edit on the other tab is applied and shown when the tab is opened.
-    await postEdits(relay, two, [cell('D4', 'Herons', 'Fixtures')]);
+    await postEdits(world.relay, two, [cell('D4', 'Herons', 'Fixtures')]);
     await page.keyboard.press('ArrowRight');
     await eventually(async () => expect(await cellText(page, 'D4')).toBe('Herons'));
   });
 
   it('shows the new ranges when the publisher changes them, without a reload', async () => {
-    const moving = await publishDoc(relay, { title: 'Moving', ranges: [{ sheet: 'Sheet1', range: 'A1:B2' }] });
-    await putSnapshot(relay, moving, [{ sheet: 'Sheet1', range: 'A1:B2', values: [['Comets', '1'], ['Foxes', '2']] }]);
-    const page = await openPage(browser);
-    await page.goto(`${relay.url}/view/${moving.shareId}`);
+    const moving = await publishDoc(world.relay, { title: 'Moving', ranges: [{ sheet: 'Sheet1', range: 'A1:B2' }] });
+    await putSnapshot(world.relay, moving, [{ sheet: 'Sheet1', range: 'A1:B2', values: [['Comets', '1'], ['Foxes', '2']] }]);
+    const page = await openPage(world.browser);
+    await page.goto(`${world.relay.url}/view/${moving.shareId}`);
     await eventually(async () => expect(await cellText(page, 'A1')).toBe('Comets'));
-    const patched = await api(relay, 'PATCH', `/v1/docs/${moving.docId}`, { token: relay.adminToken, body: { ranges: [{ sheet: 'Sheet1', range: 'C5:D6' }] } });
+    const patched = await api(world.relay, 'PATCH', `/v1/docs/${moving.docId}`, { token: world.relay.adminToken, body: { ranges: [{ sheet: 'Sheet1', range: 'C5:D6' }] } });
     expect(patched.status).toBe(200);
-    await putSnapshot(relay, moving, [{ sheet: 'Sheet1', range: 'C5:D6', values: [['Herons', '3'], ['Otters', '4']] }]);
+    await putSnapshot(world.relay, moving, [{ sheet: 'Sheet1', range: 'C5:D6', values: [['Herons', '3'], ['Otters', '4']] }]);
     await eventually(async () => expect(await cellText(page, 'D6')).toBe('4'));
     expect(await page.locator('sheetcast-view thead th[scope=col]').allTextContents()).toEqual(['C', 'D']);
     expect(await cellText(page, 'A1')).toBeNull();
     // Deltas of the new epoch are applied in order too.
-    await postEdits(relay, moving, [cell('C5', 'Falcons')]);
+    await postEdits(world.relay, moving, [cell('C5', 'Falcons')]);
     await eventually(async () => expect(await cellText(page, 'C5')).toBe('Falcons'));
   });
 
   it('renders only the rows near the visible part of a long range, and the right rows as it scrolls', async () => {
-    const long = await publishDoc(relay, { title: 'Long list', ranges: [{ sheet: 'Sheet1', range: 'A1:C2000' }] });
+    const long = await publishDoc(world.relay, { title: 'Long list', ranges: [{ sheet: 'Sheet1', range: 'A1:C2000' }] });
     const values = Array.from({ length: 2000 }, (_, r) => [`item ${r + 1}`, String(r + 1), '']);
-    await putSnapshot(relay, long, [{ sheet: 'Sheet1', range: 'A1:C2000', values }]);
-    const page = await openPage(browser);
-    await page.goto(`${relay.url}/view/${long.shareId}`);
+    await putSnapshot(world.relay, long, [{ sheet: 'Sheet1', range: 'A1:C2000', values }]);
+    const page = await openPage(world.browser);
+    await page.goto(`${world.relay.url}/view/${long.shareId}`);
     await eventually(async () => expect(await cellText(page, 'A1')).toBe('item 1'));
     const table = page.locator('sheetcast-view table');
     expect(await table.getAttribute('aria-rowcount')).toBe('2001');
@@ -198,7 +187,7 @@ describe('the live-view page', () => {
     expect(await page.locator('sheetcast-view tr[aria-rowindex="2001"] th').textContent()).toBe('2000');
     expect(await cellText(page, 'A1')).toBeNull();
 
-    await postEdits(relay, long, [cell('C1500', 'sold out')]);
+    await postEdits(world.relay, long, [cell('C1500', 'sold out')]);
     await scrollTo(1499 / 2001);
     await eventually(async () => expect(await cellText(page, 'C1500')).toBe('sold out'));
     expect(await cellText(page, 'A1500')).toBe('item 1500');
@@ -206,7 +195,7 @@ describe('the live-view page', () => {
   });
 
   it('answers an unknown share with a 404 page that says it is not published', async () => {
-    const response = await fetch(`${relay.url}/view/NoSuchShare0123456789`);
+    const response = await fetch(`${world.relay.url}/view/NoSuchShare0123456789`);
     expect(response.status).toBe(404);
     const html = await response.text();
     expect(html).toContain('This sheet is not published');
@@ -214,18 +203,18 @@ describe('the live-view page', () => {
   });
 
   it('serves a restricted share without revealing its title, says sign-in is needed and links to it', async () => {
-    const secret = await publishDoc(relay, { title: 'Board salaries', access: 'restricted', allow: ['ceo@example.com'] });
-    const html = await (await fetch(`${relay.url}/view/${secret.shareId}`)).text();
+    const secret = await publishDoc(world.relay, { title: 'Board salaries', access: 'restricted', allow: ['ceo@example.com'] });
+    const html = await (await fetch(`${world.relay.url}/view/${secret.shareId}`)).text();
     expect(html).not.toContain('Board salaries');
-    const page = await openPage(browser);
-    await page.goto(`${relay.url}/view/${secret.shareId}`);
+    const page = await openPage(world.browser);
+    await page.goto(`${world.relay.url}/view/${secret.shareId}`);
     expect(await page.title()).toBe('Private sheet · Sheetcast');
     await eventually(async () => expect(await page.locator('sheetcast-view .message').textContent()).toContain('sign in'));
     expect(await page.locator('sheetcast-view [role=status]').textContent()).toBe('Not available');
     expect(await page.content()).not.toContain('Board salaries');
     const signIn = page.locator('sheetcast-view .message a');
     expect(await signIn.textContent()).toBe('Sign in with Google');
-    expect(await signIn.getAttribute('href')).toBe(`${relay.url}/auth/google/start?return=${encodeURIComponent(`/view/${secret.shareId}`)}`);
+    expect(await signIn.getAttribute('href')).toBe(`${world.relay.url}/auth/google/start?return=${encodeURIComponent(`/view/${secret.shareId}`)}`);
   });
 });
 
@@ -266,7 +255,7 @@ describe('the view on every screen', () => {
 
   it('keeps the highlight steady, without fading, when reduced motion is asked for', async () => {
     const page = await openView(doc.shareId, { reducedMotion: 'reduce' });
-    await postEdits(relay, doc, [cell('B6', '5', 'Scores')]);
+    await postEdits(world.relay, doc, [cell('B6', '5', 'Scores')]);
     await eventually(async () => expect(await cellText(page, 'B6')).toBe('5'));
     const timing = await computedStyle(page, 'sheetcast-view td[data-cell="B6"]', 'animation-timing-function');
     expect(timing).toBe('steps(1)');
@@ -276,7 +265,7 @@ describe('the view on every screen', () => {
     // Reduced motion holds the highlight steady, so the picture only changes when the view does.
     const page = await openView(doc.shareId, { viewport: { width: 900, height: 360 }, reducedMotion: 'reduce' });
     await eventually(async () => expect(await page.locator('sheetcast-view .viewers').textContent()).toBe('1 viewer'));
-    await postEdits(relay, doc, [cell('E4', '6', 'Scores'), cell('D4', '3', 'Scores')]);
+    await postEdits(world.relay, doc, [cell('E4', '6', 'Scores'), cell('D4', '3', 'Scores')]);
     await eventually(async () => expect(await cellClass(page, 'E4')).toMatch(/flash/));
     const path = await picture(page, 'view-desktop');
     await mkdir(new URL('../docs/', import.meta.url), { recursive: true });

@@ -2,15 +2,14 @@
 // the relay misbehave on purpose (a skipped seq, a dropped socket, each close code).
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { CloseCode, LIVE_PATH } from '../protocol/wire.ts';
 import type { LiveFrame } from '../protocol/wire.ts';
-import { buildSidebar } from '../scripts/build-sidebar.ts';
 import { backoffDelay, TOO_MANY_MIN_DELAY_MS } from '../sidebar/live/backoff.ts';
-import { cellText, launchChromium, openPage, serveSite } from './helpers/browser.ts';
+import { cellText, openPage, useBrowser } from './helpers/browser.ts';
 import type { StaticSite } from './helpers/browser.ts';
 
 /** What the scripted relay does with the n-th connection (from 1) for a share. */
@@ -21,8 +20,8 @@ const SOON = { timeout: 10_000 };
 
 const scripts = new Map<string, Script>();
 const connections = new Map<string, URLSearchParams[]>();
+const world = useBrowser();
 let site: StaticSite;
-let browser: Browser;
 
 function send(socket: WebSocket, frame: LiveFrame): void {
   socket.send(JSON.stringify(frame));
@@ -38,7 +37,7 @@ const SNAPSHOT = {
 
 async function openShare(share: string, script: Script): Promise<Page> {
   scripts.set(share, script);
-  const page = await openPage(browser);
+  const page = await openPage(world.browser);
   await page.goto(`${site.url}/page?share=${share}`);
   return page;
 }
@@ -52,9 +51,8 @@ function messageText(page: Page): Promise<string | null> {
 }
 
 beforeAll(async () => {
-  await buildSidebar();
   const embed = await readFile(new URL('../dist/sidebar/embed.js', import.meta.url));
-  site = await serveSite({
+  site = await world.serveSite({
     '/embed.js': { body: embed, type: 'text/javascript' },
     '/page': {
       body: `<!doctype html><meta charset="utf-8"><script src="/embed.js"></script>
@@ -74,12 +72,6 @@ beforeAll(async () => {
     connections.set(share, seen);
     scripts.get(share)?.(socket, query, seen.length);
   });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
 });
 
 describe('the view protocol client', () => {

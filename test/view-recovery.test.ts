@@ -1,44 +1,29 @@
 // A relay killed and restarted, or the network lost, under an open view: the page converges without a reload.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { buildSidebar } from '../scripts/build-sidebar.ts';
-import { cellText, launchChromium, openPage } from './helpers/browser.ts';
-import { cell, eventually, postEdits, publishDoc, putSnapshot, snapshotOf, startRelay } from './helpers/index.ts';
-import type { Relay } from './helpers/index.ts';
+import { describe, expect, it } from 'vitest';
+import { cellText, openPage, useBrowserRelay } from './helpers/browser.ts';
+import { cell, eventually, postEdits, publishDoc, putSnapshot, snapshotOf } from './helpers/index.ts';
 
-let relay: Relay;
-let browser: Browser;
-
-beforeAll(async () => {
-  await buildSidebar();
-  relay = await startRelay();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await relay?.stop();
-});
+const world = useBrowserRelay();
 
 describe('the view across a relay restart or a lost network', () => {
   it('shows the right final values after the relay is killed and restarted, without a reload', async () => {
-    const doc = await publishDoc(relay, { title: 'Tally', ranges: [{ sheet: 'Sheet1', range: 'A1:B3' }] });
-    await putSnapshot(relay, doc, [{ sheet: 'Sheet1', range: 'A1:B3', values: [['North', '0'], ['South', '0'], ['East', '0']] }]);
-    const page = await openPage(browser);
-    await page.goto(`${relay.url}/view/${doc.shareId}`);
+    const doc = await publishDoc(world.relay, { title: 'Tally', ranges: [{ sheet: 'Sheet1', range: 'A1:B3' }] });
+    await putSnapshot(world.relay, doc, [{ sheet: 'Sheet1', range: 'A1:B3', values: [['North', '0'], ['South', '0'], ['East', '0']] }]);
+    const page = await openPage(world.browser);
+    await page.goto(`${world.relay.url}/view/${doc.shareId}`);
     await page.evaluate('window.sameDocument = true');
     await eventually(async () => expect(await cellText(page, 'A1')).toBe('North'));
 
-    await postEdits(relay, doc, [cell('B1', '10')]);
+    await postEdits(world.relay, doc, [cell('B1', '10')]);
     await eventually(async () => expect(await cellText(page, 'B1')).toBe('10'));
 
-    await relay.kill();
+    await world.relay.kill();
     await eventually(async () => expect(await page.locator('sheetcast-view [role=status]').textContent()).toBe('Reconnecting…'));
     expect(await cellText(page, 'B1')).toBe('10');
-    await relay.restart();
+    await world.relay.restart();
 
-    await postEdits(relay, doc, [cell('B2', '20')]);
-    await postEdits(relay, doc, [cell('B3', '30'), cell('B1', '11')]);
+    await postEdits(world.relay, doc, [cell('B2', '20')]);
+    await postEdits(world.relay, doc, [cell('B3', '30'), cell('B1', '11')]);
     await eventually(
       async () => {
         expect(await cellText(page, 'B1')).toBe('11');
@@ -48,22 +33,22 @@ describe('the view across a relay restart or a lost network', () => {
       { timeoutMs: 30_000 },
     );
     const shown = await page.locator('sheetcast-view tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
-    expect(shown).toEqual((await snapshotOf(relay, doc.shareId)).ranges[0]!.values);
+    expect(shown).toEqual((await snapshotOf(world.relay, doc.shareId)).ranges[0]!.values);
     expect(await page.locator('sheetcast-view [role=status]').textContent()).toBe('Live');
     expect(await page.evaluate('window.sameDocument')).toBe(true);
   }, 60_000);
 
   it('says it is offline while the network is gone, and catches up as soon as it is back', async () => {
-    const doc = await publishDoc(relay, { title: 'Queue', ranges: [{ sheet: 'Sheet1', range: 'A1' }] });
-    await putSnapshot(relay, doc, [{ sheet: 'Sheet1', range: 'A1', values: [['Ticket 1']] }]);
-    const page = await openPage(browser);
-    await page.goto(`${relay.url}/view/${doc.shareId}`);
+    const doc = await publishDoc(world.relay, { title: 'Queue', ranges: [{ sheet: 'Sheet1', range: 'A1' }] });
+    await putSnapshot(world.relay, doc, [{ sheet: 'Sheet1', range: 'A1', values: [['Ticket 1']] }]);
+    const page = await openPage(world.browser);
+    await page.goto(`${world.relay.url}/view/${doc.shareId}`);
     await eventually(async () => expect(await cellText(page, 'A1')).toBe('Ticket 1'));
 
     await page.context().setOffline(true);
     await eventually(async () => expect(await page.locator('sheetcast-view [role=status]').textContent()).toBe('Offline'));
     expect(await page.locator('sheetcast-view .message').textContent()).toContain('You are offline');
-    await postEdits(relay, doc, [cell('A1', 'Ticket 2')]);
+    await postEdits(world.relay, doc, [cell('A1', 'Ticket 2')]);
     await page.context().setOffline(false);
     await eventually(async () => expect(await cellText(page, 'A1')).toBe('Ticket 2'));
     expect(await page.locator('sheetcast-view [role=status]').textContent()).toBe('Live');

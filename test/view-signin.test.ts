@@ -1,33 +1,17 @@
 // A private sheet's view page in Chromium, with the relay signing viewers in through the
 // project's Google emulator: the browser walks the real redirects and keeps the real cookies.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { buildSidebar } from '../scripts/build-sidebar.ts';
-import { cellText, launchChromium, openPage } from './helpers/browser.ts';
-import { startGoogleRelay } from './helpers/google.ts';
-import type { GoogleRelay } from './helpers/google.ts';
+import { describe, expect, it } from 'vitest';
+import { cellText, openPage, useBrowserGoogleRelay } from './helpers/browser.ts';
 import { cell, eventually, postEdits, publishDoc } from './helpers/index.ts';
 
-let env: GoogleRelay;
-let browser: Browser;
-
-beforeAll(async () => {
-  await buildSidebar();
-  env = await startGoogleRelay();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await env?.stop();
-});
+const env = useBrowserGoogleRelay();
 
 describe('the view of a private sheet', () => {
   it('takes an anonymous viewer through Google sign-in and back to the live view', async () => {
     env.google.setConsent('auto', 'alice@example.com');
     const doc = await publishDoc(env.relay, { title: 'Board salaries', access: 'restricted', allow: ['alice@example.com'] });
     await postEdits(env.relay, doc, [cell('A1', 'CEO')]);
-    const page = await openPage(browser);
+    const page = await openPage(env.browser);
     await page.goto(`${env.relay.url}/view/${doc.shareId}`);
     await eventually(async () => expect(await cellText(page, 'A1')).toBe('CEO'));
     expect(new URL(page.url()).pathname).toBe(`/view/${doc.shareId}`);
@@ -40,7 +24,7 @@ describe('the view of a private sheet', () => {
   it('tells a signed-in viewer who is not on the list so, and offers to sign in with another account', async () => {
     env.google.setConsent('auto', 'bob@example.com');
     const doc = await publishDoc(env.relay, { title: 'Board salaries', access: 'restricted', allow: ['alice@example.com'] });
-    const page = await openPage(browser);
+    const page = await openPage(env.browser);
     await page.goto(`${env.relay.url}/view/${doc.shareId}`);
     await eventually(async () =>
       expect(await page.locator('sheetcast-view .message').textContent()).toContain('not on the list of people who may see this sheet'),

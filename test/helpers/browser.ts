@@ -1,11 +1,15 @@
 // Headless Chromium (Debian's) for the view and sidebar tests, plus a small static server for
-// pages that embed the view from another origin.
+// pages that embed the view from another origin, and the one setup a browser test file uses.
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { buildSidebar } from '../../scripts/build-sidebar.ts';
+import { startGoogleRelay } from './google.ts';
+import { startRelay } from './relay.ts';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -127,3 +131,54 @@ export async function serveSite(
       }),
   };
 }
+
+export interface BrowserFixture {
+  /** Headless Chromium, shared by the file's tests. */
+  browser: Browser;
+  /** Serves `pages` (see serveSite) until the file's tests are done. */
+  serveSite(...args: Parameters<typeof serveSite>): Promise<StaticSite>;
+}
+
+/**
+ * A browser test file's setup: before its tests the view bundles are built (unless `build` is
+ * false), `start` starts what the pages talk to, and Chromium is launched; after them all of it
+ * is closed again. The object returned gains the fields of what `start` resolved to.
+ */
+export function useBrowserWith<T extends object>(
+  start: () => Promise<T>,
+  stop: (started: T) => Promise<unknown>,
+  { build = true } = {},
+): T & BrowserFixture {
+  const sites: StaticSite[] = [];
+  let started: T | undefined;
+  const fixture = {
+    async serveSite(...args: Parameters<typeof serveSite>) {
+      const site = await serveSite(...args);
+      sites.push(site);
+      return site;
+    },
+  } as T & BrowserFixture;
+  beforeAll(async () => {
+    if (build) await buildSidebar();
+    started = await start();
+    Object.assign(fixture, started);
+    fixture.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await fixture.browser?.close();
+    for (const site of sites) await site.close();
+    if (started) await stop(started);
+  });
+  return fixture;
+}
+
+/** Chromium (and the built view bundles) alone. */
+export const useBrowser = (options?: { build?: boolean }) => useBrowserWith(async () => ({}), async () => {}, options);
+
+/** Chromium and a relay (`startRelay({ env })`), with the view bundles built. */
+export const useBrowserRelay = (env?: Record<string, string>) =>
+  useBrowserWith(async () => ({ relay: await startRelay({ env }) }), ({ relay }) => relay.stop());
+
+/** Chromium and a relay wired to the Google emulator (`startGoogleRelay`). */
+export const useBrowserGoogleRelay = ({ build, ...options }: Parameters<typeof startGoogleRelay>[0] & { build?: boolean } = {}) =>
+  useBrowserWith(() => startGoogleRelay(options), (env) => env.stop(), { build });
