@@ -7,15 +7,15 @@ import { Limits } from './wire.ts';
 
 const CELL = '[A-Za-z]{1,3}[1-9][0-9]{0,7}';
 /** Bounded A1 notation without the sheet name: `B2:C3`, `A1`. */
-export const A1Pattern = `^${CELL}(:${CELL})?$`;
+const A1Pattern = `^${CELL}(:${CELL})?$`;
 
 /** Text without NUL: no sheet holds one, and Postgres cannot store one. */
 export const NO_NUL = '^[^\\u0000]*$';
 
 /** A doc id, share id or other id the relay makes. */
 export const Id = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
-export const Sheet = Type.String({ minLength: 1, maxLength: Limits.sheetNameChars, pattern: NO_NUL });
-export const Range = Type.String({ pattern: A1Pattern, maxLength: 23 });
+const Sheet = Type.String({ minLength: 1, maxLength: Limits.sheetNameChars, pattern: NO_NUL });
+const Range = Type.String({ pattern: A1Pattern, maxLength: 23 });
 export const Title = Type.String({ maxLength: Limits.titleChars, pattern: NO_NUL });
 
 export const Access = Type.Union([Type.Literal('link'), Type.Literal('restricted')]);

@@ -1,11 +1,11 @@
 // The wire contract between the add-on, the relay and the browser (SPEC.md, "Relay HTTP API"
-// and "Live protocol"): its constants here, its messages as TypeBox schemas in fields.ts, http.ts,
-// google.ts and live.ts. The add-on and the view bundle this file, so it imports types only.
+// and "Live protocol"): its constants here, its error codes in errors.ts, its messages as TypeBox
+// schemas in fields.ts, http.ts, google.ts and live.ts. The add-on and the view bundle this file,
+// so it imports types only.
 
 export type { Access, ApiError, PublishedRange, RangeChanges, RangeValues } from './fields.ts';
 export type { DocInfo, EditsRequest, IngestResult, PublishRequest, PublishResponse, ShareSnapshot, SnapshotRequest } from './http.ts';
 export type { ClosedFrame, DeltaFrame, LiveFrame, PresenceFrame, SnapshotFrame } from './live.ts';
-export type { ErrorCode } from './errors.ts';
 
 /** WebSocket close codes of the live protocol. */
 export const CloseCode = {

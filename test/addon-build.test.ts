@@ -1,10 +1,10 @@
 // The add-on's build: what clasp pushes (dist/addon) and what Apps Script needs of it.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import vm from 'node:vm';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { buildAddon } from '../scripts/build-addon.ts';
 
 const ENTRY_POINTS = [
@@ -97,6 +97,21 @@ describe('the add-on build', () => {
     const missing = join(mkdtempSync(join(tmpdir(), 'sheetcast-sidebar-')), 'sidebar.js');
     await expect(buildAddon({ relayUrl: 'https://relay.example.com', outDir, sidebarScript: missing, quiet: true })).rejects.toThrow(missing);
     expect(readdirSync(outDir).sort()).toEqual(['Code.js', 'Sidebar.html', 'appsscript.json']);
+  });
+
+  it('prints the size of each file it bundles, raw and gzipped', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'sheetcast-build-'));
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      await buildAddon({ relayUrl: 'https://relay.example.com', outDir, sidebarScript: sidebarBundle() });
+      const printed = log.mock.calls.flat().join('\n');
+      for (const file of ['Code.js', 'Sidebar.html']) {
+        const kb = (statSync(join(outDir, file)).size / 1024).toFixed(1);
+        expect(printed).toMatch(new RegExp(`${file.replace('.', '\\.')} +${kb} KB  gzip +[0-9.]+ KB`));
+      }
+    } finally {
+      log.mockRestore();
+    }
   });
 
   it('points clasp at the build output', () => {
