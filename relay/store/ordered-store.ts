@@ -79,11 +79,8 @@ export class OrderedStore implements Store {
     return this.#groups.add({ docId, batch });
   }
 
-  /**
-   * A group is tried in one transaction; when it fails, each batch is retried alone in its own,
-   * so only the failing one fails. This costs nothing while batches succeed, where a savepoint
-   * per batch would add two statements (two round trips on Postgres) to every batch.
-   */
+  // A failed group is retried batch by batch, so only the failing one fails: free while batches
+  // succeed, where a savepoint per batch costs two more statements (round trips on Postgres) each.
   async #commit(group: Queued[]): Promise<Settled<BatchOutcome | null>[]> {
     const docIds = [...new Set(group.map((q) => q.docId))].sort();
     try {

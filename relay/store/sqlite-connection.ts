@@ -68,11 +68,8 @@ const MIGRATIONS = [
    CREATE INDEX drive_channels_by_expiry ON drive_channels (expires_at);`,
 ];
 
-/**
- * node:sqlite runs each statement synchronously, but the store awaits between the statements of a
- * transaction: while a transaction or a snapshot holds the connection, every other statement
- * waits at this gate, so none runs inside (or sees the half of) someone else's transaction.
- */
+// The store awaits between a transaction's statements, so others wait at a gate meanwhile: none
+// runs inside, or sees half of, someone else's transaction on this one connection.
 export class SqliteConnection {
   readonly db: DatabaseSync;
   #held: Promise<void> | null = null;
@@ -84,9 +81,12 @@ export class SqliteConnection {
     const { user_version: version } = this.db.prepare('PRAGMA user_version').get() as { user_version: number };
     for (let v = version; v < MIGRATIONS.length; v++) {
       this.db.exec('BEGIN IMMEDIATE');
-      this.db.exec(MIGRATIONS[v]!);
-      this.db.exec(`PRAGMA user_version = ${v + 1}`);
-      this.db.exec('COMMIT');
+      try {
+        this.db.exec(`${MIGRATIONS[v]!}; PRAGMA user_version = ${v + 1}; COMMIT`);
+      } catch (error) {
+        if (this.db.isTransaction) this.db.exec('ROLLBACK');
+        throw error;
+      }
     }
   }
 
