@@ -40,10 +40,11 @@ const RS256 = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
 
 /** A PEM `CERTIFICATE` for `publicKey`, self-signed with `privateKey` (v3, sha256WithRSAEncryption). */
 export async function selfSignedCertificate(publicKey: KeyObject, privateKey: KeyObject, options: CertificateOptions): Promise<string> {
+  // Node's CryptoKey knows more key usages than the DOM's (which the tests' typecheck includes).
   const keys = {
     publicKey: publicKey.toCryptoKey(RS256, true, ['verify']),
     privateKey: privateKey.toCryptoKey(RS256, false, ['sign']),
-  };
+  } as Parameters<typeof X509CertificateGenerator.createSelfSigned>[0]['keys'];
   const certificate = await X509CertificateGenerator.createSelfSigned({
     name: `CN=${options.commonName}`,
     notBefore: options.notBefore,
