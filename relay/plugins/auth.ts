@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { OAuth2Client } from 'google-auth-library';
 import { fail } from '../errors.ts';
+import { fromOwnOrigin } from '../origin.ts';
 import { hashSecret, secretMatches } from '../secrets.ts';
 import type { DocRecord } from '../store/store.ts';
 
@@ -99,8 +100,7 @@ export default fp(
 
     const ownOrigin = new URL(config.publicUrl).origin;
     app.decorate('sameOrigin', (request: FastifyRequest) => {
-      const origin = request.headers.origin;
-      if (origin !== undefined && origin !== ownOrigin) throw fail('cross_origin', 'this request must come from the relay\'s own page');
+      if (!fromOwnOrigin(request, ownOrigin)) throw fail('cross_origin', 'this request must come from the relay\'s own page');
     });
 
     app.decorate('ingestDoc', async (request: FastifyRequest, docId: string) => {

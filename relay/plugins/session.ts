@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { randomBytes } from 'node:crypto';
 import { deriveKeys } from '../google/crypto.ts';
+import { fromOwnOrigin } from '../origin.ts';
 
 export interface Session {
   /** Google's stable account id. */
@@ -74,8 +75,7 @@ export default fp(
         }
       },
       readForSocket(request) {
-        const origin = request.headers.origin;
-        return origin === undefined || origin === ownOrigin ? sessions.read(request) : null;
+        return fromOwnOrigin(request, ownOrigin) ? sessions.read(request) : null;
       },
       start(reply, identity) {
         if (!enabled) throw new Error('sessions need SHEETCAST_SECRET_KEY');
