@@ -94,7 +94,8 @@ for (const [name, kind] of buses) {
       await expect(bus.ping()).resolves.toBeUndefined();
     });
 
-    it.runIf(kind.spansInstances)('delivers a message to every other instance, and to the publisher only once', async () => {
+    // One process has no other instance to reach: the local bus is not asked to.
+    if (kind.spansInstances) it('delivers a message to every other instance, and to the publisher only once', async () => {
       const [a, b, c] = await Promise.all([open(), open(), open()]);
       const [atA, atB, atC] = [listen(a), listen(b), listen(c)];
       const message = presence();
@@ -164,7 +165,7 @@ for (const [name, kind] of buses) {
       expect(atA).toEqual([]);
     });
 
-    it.runIf(kind.dropSubscription)('tells the hub to resync after its subscription drops and comes back, and delivers again', async () => {
+    if (kind.dropSubscription) it('tells the hub to resync after its subscription drops and comes back, and delivers again', async () => {
       const [a, b] = await Promise.all([open(), open()]);
       const [atA, atB] = [listen(a), listen(b)];
       // The hub reads the store the moment it hears resync: whatever is published from then on must reach it.
