@@ -26,6 +26,7 @@ export interface SyncState {
 export interface SyncMetrics {
   read(outcome: 'applied' | 'unchanged' | 'failed' | 'reconnect_needed'): void;
   channelRenewed(): void;
+  channelRenewalFailed(): void;
 }
 
 export interface GoogleSyncParts {
@@ -164,7 +165,10 @@ export class GoogleSync {
         renewed++;
       } catch (error) {
         if (grantIsDead(error)) await this.#needsReconnect(doc.docId, sync.ownerId, error);
-        else log.warn({ docId: doc.docId, reason: describeFailure(error) }, 'renewing the Drive channel failed; will retry');
+        else {
+          this.#parts.metrics.channelRenewalFailed();
+          log.warn({ docId: doc.docId, reason: describeFailure(error) }, 'renewing the Drive channel failed; will retry');
+        }
       }
     }
     return renewed;

@@ -53,7 +53,7 @@ export default fp<GooglePluginOptions>(
     const notifications = new Counter({ name: 'sheetcast_drive_notifications_total', help: 'Drive push notifications by outcome', labelNames: ['outcome'] as const, registers });
     const reads = new Counter({ name: 'sheetcast_google_reads_total', help: 'Reads of connected docs from the Sheets API by outcome', labelNames: ['outcome'] as const, registers });
     const renewals = new Counter({ name: 'sheetcast_drive_channels_renewed_total', help: 'Drive channels replaced before they expired', registers });
-    const metrics = { read: (outcome: string) => reads.inc({ outcome }), channelRenewed: () => renewals.inc() };
+    const metrics = { read: (outcome: string) => reads.inc({ outcome }), channelRenewed: () => renewals.inc(), channelRenewalFailed: app.metrics.drive.channelRenewalFailed };
     const sync = new GoogleSync({ store, records: googleRecords, ingestor, clients, grants, channels, clock, log, metrics, debounceMs: config.google.syncDebounceMs });
     app.decorate('google', { clients, grants, channels, sync, redirectUri, notification: (outcome) => notifications.inc({ outcome }) });
 
@@ -64,7 +64,11 @@ export default fp<GooglePluginOptions>(
       if (message.event === 'epoch') sync.schedule(message.docId);
     });
 
-    const renew = () => void sync.renewDue().catch((error: unknown) => log.warn({ err: error }, 'channel renewal failed'));
+    const renew = () =>
+      void sync.renewDue().catch((error: unknown) => {
+        app.metrics.drive.channelRenewalFailed();
+        log.warn({ err: error }, 'channel renewal failed');
+      });
     const timer = setInterval(renew, config.google.channelCheckMs);
     timer.unref();
     app.addHook('onReady', async () => renew());

@@ -8,7 +8,11 @@ export interface RelayMetrics {
   registry: Registry;
   hub: HubMetrics;
   ingest: IngestMetrics;
+  drive: { channelRenewalFailed(): void };
 }
+
+// The ingest routes, whose failures the ingest-errors alert watches apart from the rest of HTTP.
+const INGEST_ROUTES = new Set(['/v1/docs/:docId/edits', '/v1/docs/:docId/snapshot']);
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -53,6 +57,32 @@ export default fp(
       labelNames: ['status'] as const,
       registers,
     });
+    const requests = new Counter({
+      name: 'sheetcast_http_requests_total',
+      help: 'HTTP responses by status class',
+      labelNames: ['class'] as const,
+      registers,
+    });
+    const ingestErrors = new Counter({
+      name: 'sheetcast_ingest_errors_total',
+      help: 'Edits and snapshots refused or failed, by status',
+      labelNames: ['status'] as const,
+      registers,
+    });
+    const renewalFailures = new Counter({
+      name: 'sheetcast_drive_channel_renewal_failures_total',
+      help: 'Drive channel renewals that failed and will be retried',
+      registers,
+    });
+    new Gauge({
+      name: 'sheetcast_ready',
+      help: '1 when /readyz answers 200 at scrape time, else 0',
+      registers,
+      // Asks the route itself, so the alert and the load balancer go by one rule.
+      async collect() {
+        this.set((await app.inject({ url: '/readyz' })).statusCode === 200 ? 1 : 0);
+      },
+    });
 
     app.decorate('metrics', {
       registry,
@@ -73,10 +103,14 @@ export default fp(
           dropped.inc(cellsDropped);
         },
       },
+      drive: { channelRenewalFailed: () => renewalFailures.inc() },
     } satisfies RelayMetrics);
 
     app.addHook('onResponse', async (request, reply) => {
-      if (reply.statusCode >= 400) httpErrors.inc({ status: String(reply.statusCode) });
+      const status = String(reply.statusCode);
+      requests.inc({ class: `${status[0]}xx` });
+      if (reply.statusCode >= 400) httpErrors.inc({ status });
+      if (reply.statusCode >= 400 && INGEST_ROUTES.has(request.routeOptions.url ?? '')) ingestErrors.inc({ status });
     });
   },
   { name: 'metrics' },
