@@ -1,4 +1,5 @@
 // Reads the configuration, builds the relay, listens, and shuts down cleanly on a signal.
+import { Counter } from 'prom-client';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { startDemo } from './demo.ts';
@@ -18,6 +19,17 @@ try {
 }
 
 const app = await buildApp(config).catch(failOnConfig);
+// A promise nobody handled failed: a bug to fix, not a reason to drop every viewer. Logged as an
+// error and counted (sheetcast_unhandled_rejections_total), so it is seen, never hidden.
+const unhandled = new Counter({
+  name: 'sheetcast_unhandled_rejections_total',
+  help: 'Promises that failed with nobody to handle them (each is a bug, logged as an error)',
+  registers: [app.metrics.registry],
+});
+process.on('unhandledRejection', (reason) => {
+  unhandled.inc();
+  app.log.error({ err: reason }, 'unhandled rejection');
+});
 const demo = config.demo ? await startDemo(app) : null;
 await app.listen({ port: config.port, host: config.host });
 const address = app.server.address();

@@ -44,7 +44,7 @@ afterEach(async () => {
 async function setUp(): Promise<{ bus: LocalBus; ingestor: Ingestor; doc: DocRecord }> {
   ({ store } = openSqlite(':memory:', { historyLimit: 100, batchIdLimit: 100 }));
   const bus = new LocalBus();
-  hub = new Hub(store, bus, { maxBufferedBytes: 1 << 20, maxViewersPerDoc: 100, maxConnectionsPerIp: 100, pingIntervalMs: 60_000, presenceIntervalMs: 60_000 }, noMetrics);
+  hub = new Hub(store, bus, { maxBufferedBytes: 1 << 20, maxViewersPerDoc: 100, maxConnectionsPerIp: 100, pingIntervalMs: 60_000, presenceIntervalMs: 60_000 }, noMetrics, () => {});
   const ingestor = new Ingestor(store, bus, limits, { batch() {} });
   const doc = await store.createDoc({
     docId: 'd1', shareId: 's1', ownerId: 'admin', spreadsheetId: 'x', title: 'T',
@@ -98,6 +98,22 @@ describe('the hub', () => {
     expect(socket.frames().filter((f) => f.type === 'delta')).toEqual([]);
     bus.publish({ type: 'resync' });
     await expect.poll(() => socket.frames().filter((f) => f.type === 'delta').map((f) => f.seq)).toEqual([1]);
+  });
+
+  it('is behind from the bus coming back until every loaded doc has re-read the store, retrying a store that fails', async () => {
+    const { bus } = await setUp();
+    const socket = new RecordingSocket();
+    await hub.join(socket as unknown as WebSocket, 's1', '127.0.0.1', null);
+    expect(hub.behind).toBe(false);
+    // The database is away for the first read after the bus comes back.
+    const getDoc = store.getDoc.bind(store);
+    let failures = 1;
+    store.getDoc = async (docId) => (failures-- > 0 ? Promise.reject(new Error('connection terminated')) : getDoc(docId));
+    bus.publish({ type: 'resync' });
+    expect(hub.behind).toBe(true);
+    await expect.poll(() => failures).toBe(-1);
+    await expect.poll(() => hub.behind).toBe(false);
+    expect(socket.closedWith).toBe(null);
   });
 
   it('keeps one live doc when a viewer\'s share lookup finishes after the doc was loaded for another', async () => {

@@ -33,6 +33,9 @@ export interface HubMetrics {
   slowConsumerClosed(): void;
 }
 
+/** A store read to catch a live doc up failed; the hub retries it by itself. */
+export type CatchUpFailed = (docId: string, error: unknown) => void;
+
 export class Hub {
   readonly instance = randomUUID();
   readonly #store: Store;
@@ -46,7 +49,7 @@ export class Hub {
   readonly #socketDoc = new WeakMap<WebSocket, LiveDoc>();
   #closing = false;
 
-  constructor(store: Store, bus: Bus, options: HubOptions, metrics: HubMetrics) {
+  constructor(store: Store, bus: Bus, options: HubOptions, metrics: HubMetrics, catchUpFailed: CatchUpFailed) {
     this.#store = store;
     this.#metrics = metrics;
     this.#connections = new ConnectionLimits(options.maxConnectionsPerIp);
@@ -57,7 +60,14 @@ export class Hub {
       unloaded: (live) => this.#presence.left(live.docId),
     });
     this.#broadcast = new Broadcast(options.maxBufferedBytes, metrics, this.#docs);
-    this.#catchUp = new CatchUp(store, this.#docs, this.#broadcast, this.#admissions, (docId) => this.#unpublished(docId));
+    this.#catchUp = new CatchUp({
+      store,
+      docs: this.#docs,
+      broadcast: this.#broadcast,
+      admissions: this.#admissions,
+      unpublished: (docId) => this.#unpublished(docId),
+      failed: catchUpFailed,
+    });
     this.#presence = new Presence(this.instance, bus, this.#docs, this.#broadcast, options);
     bus.subscribe((message) => this.#onBus(message));
   }
@@ -65,6 +75,11 @@ export class Hub {
   /** Viewers of a doc across every instance that reports to this one. */
   viewerCount(docId: string): number {
     return this.#presence.viewerCount(docId);
+  }
+
+  /** True while a doc's viewers may be shown what the store no longer says (the bus or the store was away). */
+  get behind(): boolean {
+    return this.#catchUp.behind;
   }
 
   /** The current cells of a share: from memory when it has viewers here, else from the store. */
@@ -125,7 +140,7 @@ export class Hub {
         return this.#catchUp.onDelta(message.delta);
       case 'doc':
         if (message.event === 'unpublished') return this.#unpublished(message.docId);
-        return void this.#catchUp.reload(message.docId);
+        return this.#catchUp.reload(message.docId);
       case 'presence':
         return this.#presence.heard(message.docId, message.instance, message.viewers);
       case 'resync':
@@ -150,6 +165,7 @@ export class Hub {
   close(): void {
     this.#closing = true;
     this.#presence.stop();
+    this.#catchUp.stop();
     for (const live of this.#docs.values()) {
       for (const socket of live.viewers) socket.close(CloseCode.GoingAway, 'server shutting down');
     }

@@ -8,6 +8,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/readyz', { schema: { response: { 200: HealthStatus, 503: HealthStatus } } }, async (request, reply) => {
     try {
       await Promise.all([app.store.ping(), app.bus.ping()]);
+      // Viewers of some doc may still see what the store no longer says: not ready until caught up.
+      if (app.hub.behind) throw new Error('live docs are catching up with the store');
       return { status: 'ready' };
     } catch (error) {
       request.log.warn({ err: error }, 'not ready');

@@ -1,0 +1,89 @@
+// Two relays on one Postgres and one Redis, the first reaching both through proxies the test cuts:
+// a store or bus outage degrades that relay (not ready, viewers kept) and it recovers by itself.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CloseCode } from '../protocol/wire.ts';
+import { api, cell, connectViewer, eventually, postEdits, publishDoc, startRelay, type Relay } from './helpers/index.ts';
+import { clusterEnv, freshDatabase, TEST_REDIS_URL } from './helpers/services.ts';
+import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.ts';
+
+let database: Awaited<ReturnType<typeof freshDatabase>>;
+let postgres: TcpProxy;
+let redis: TcpProxy;
+let a: Relay;
+let b: Relay;
+
+beforeAll(async () => {
+  database = await freshDatabase();
+  [postgres, redis] = await Promise.all([startTcpProxy(database.url), startTcpProxy(TEST_REDIS_URL)]);
+  const env = clusterEnv(database.url);
+  a = await startRelay({ env: { ...env, DATABASE_URL: postgres.via(database.url), REDIS_URL: redis.via(TEST_REDIS_URL) } });
+  b = await startRelay({ env });
+});
+afterAll(async () => {
+  await Promise.all([a?.stop(), b?.stop()]);
+  await Promise.all([postgres?.close(), redis?.close()]);
+  await database?.drop();
+});
+
+const alive = (relay: Relay) => fetch(`${relay.url}/healthz`).then((r) => r.status, () => 'down');
+const ready = (relay: Relay) => fetch(`${relay.url}/readyz`).then((r) => r.status, () => 'down');
+
+describe('a relay whose store or bus goes away for a while', () => {
+  it('stays up when its database drops while a live doc reloads, and catches the doc up once it is back', async () => {
+    const doc = await publishDoc(b, { title: 'Before' });
+    const viewer = await connectViewer(a, doc.shareId);
+    await viewer.next('snapshot');
+    postgres.cut();
+    // The other relay changes the title: this one hears it on the bus and must reload from its store.
+    expect((await api(b, 'PATCH', `/v1/docs/${doc.docId}`, { token: b.adminToken, body: { title: 'After' } })).status).toBe(200);
+    await eventually(() => expect(a.output()).toMatch(/catching a live doc up from the store failed/));
+    expect(await alive(a)).toBe(200);
+    expect(await ready(a)).toBe(503);
+    postgres.restore();
+    expect(await viewer.next('snapshot')).toMatchObject({ title: 'After' });
+    await eventually(async () => expect(await ready(a)).toBe(200));
+    expect(viewer.socket.readyState).toBe(viewer.socket.OPEN);
+    viewer.close();
+  });
+
+  it('re-reads each live doc when its bus comes back, closing the viewers the doc no longer admits', async () => {
+    const doc = await publishDoc(b);
+    const viewer = await connectViewer(a, doc.shareId);
+    await viewer.next('snapshot');
+    redis.cut();
+    await eventually(async () => expect(await ready(a)).toBe(503));
+    // Made restricted while this relay's bus is away: the doc event is lost to it.
+    expect((await api(b, 'PATCH', `/v1/docs/${doc.docId}`, { token: b.adminToken, body: { access: 'restricted', allow: ['alice@example.com'] } })).status).toBe(200);
+    redis.restore();
+    expect((await viewer.closed).code).toBe(CloseCode.SignInNeeded);
+    await eventually(async () => expect(await ready(a)).toBe(200));
+  });
+
+  it('fills the deltas a viewer missed while the bus was away', async () => {
+    const doc = await publishDoc(b);
+    const viewer = await connectViewer(a, doc.shareId);
+    await viewer.next('snapshot');
+    redis.cut();
+    await eventually(async () => expect(await ready(a)).toBe(503));
+    await postEdits(b, doc, [cell('A1', 'while away')]);
+    redis.restore();
+    expect(await viewer.next('delta')).toMatchObject({ seq: 1, changes: [{ range: 'A1', values: [['while away']] }] });
+    await eventually(async () => expect(await ready(a)).toBe(200));
+    viewer.close();
+  });
+
+  it('logs and counts a rejection nobody handled, and keeps serving', async () => {
+    // A promise rejected with no handler, planted in the relay's process before it starts.
+    const plant = 'data:text/javascript,setTimeout(() => Promise.reject(new Error("planted rejection")), 300)';
+    const relay = await startRelay({ nodeFlags: ['--import', plant] });
+    try {
+      await eventually(() => expect(relay.output()).toMatch(/unhandled rejection/));
+      expect(relay.output()).toMatch(/planted rejection/);
+      const metrics = await (await fetch(`${relay.url}/metrics`)).text();
+      expect(metrics).toMatch(/^sheetcast_unhandled_rejections_total 1$/m);
+      expect(await alive(relay)).toBe(200);
+    } finally {
+      await relay.stop();
+    }
+  });
+});
