@@ -54,7 +54,6 @@ function sendInOrder(state: Published, batches: OutboxEntry[]): Outcome {
  * fires no onEdit: the repair pass sends whatever differs.
  */
 export function syncChange(ss: Spreadsheet, state: Published, changeType: string): void {
-  if (changeType === 'EDIT') return; // the edit trigger runs for it
   if (!STRUCTURAL.includes(changeType)) return syncEdit(ss, state, null);
   followAnchors(ss, state);
   state.resync = true;

@@ -61,6 +61,9 @@ export function onSheetEdit(e: GoogleAppsScript.Events.SheetsOnEdit): void {
 }
 
 export function onSheetChange(e: GoogleAppsScript.Events.SheetsOnChange): void {
+  // Google fires this for every edit too (changeType EDIT), as the publisher: the edit trigger
+  // runs for it, so this execution ends before any service call, lock or fetch.
+  if (e?.changeType === 'EDIT') return;
   run((ss, state) => syncChange(ss, state, e?.changeType ?? 'OTHER'));
 }
 

@@ -29,6 +29,29 @@ export interface Execution {
   /** console.error / console.warn lines. */
   logs: string[];
   result?: unknown;
+  /**
+   * Whether Google gave the execution an active document. Google documents none for a
+   * time-driven add-on execution (LockService.getDocumentLock: "null if called from a
+   * standalone script"), so the harness runs clock triggers both ways.
+   */
+  document: boolean;
+  /** Calls into Apps Script services, by `Class.method` (each is a round trip inside Google). */
+  calls: Record<string, number>;
+  /** UTF-8 bytes of keys and values read from and written to PropertiesService. */
+  propertyBytesRead: number;
+  propertyBytesWritten: number;
+  /** Time spent waiting for locks (virtual: the harness does not sleep). */
+  waitedMs: number;
+}
+
+/** A fresh execution record (what Google's executions page lists for one run). */
+export function newExecution(handler: string, effectiveUser: string, authMode: AuthMode, activeUser = effectiveUser, document = true): Execution {
+  return { handler, effectiveUser, activeUser, authMode, fetches: [], error: undefined, logs: [], document, calls: {}, propertyBytesRead: 0, propertyBytesWritten: 0, waitedMs: 0 };
+}
+
+/** Every service call of an execution, counted once. */
+export function serviceCalls(execution: Execution): number {
+  return Object.values(execution.calls).reduce((sum, n) => sum + n, 0);
 }
 
 /** What every fake service consults: the running execution, the manifest's scopes, the script's realm. */
@@ -47,6 +70,12 @@ export class Runtime {
   execution(): Execution {
     if (!this.current) throw new Error('Apps Script services are only callable inside an execution');
     return this.current;
+  }
+
+  /** Records one service call of the running execution (none outside one: the test's own setup). */
+  count(name: string): void {
+    const execution = this.current;
+    if (execution) execution.calls[name] = (execution.calls[name] ?? 0) + 1;
   }
 
   /**

@@ -3,13 +3,28 @@
 // node:vm realm with faithful fakes of the Apps Script services, and plays what people and
 // Google do: open the spreadsheet, use the menu and the sidebar (google.script.run), type and
 // paste, insert rows, let time pass. Installable triggers fire as Apps Script fires them: for
-// every editor's change, running as the user who created them.
+// every editor's change, running as the user who created them. Where Google is strict, the
+// harness is too, each rule with the documentation it follows:
+// - Properties: 9 KB per value, 500 KB per store (developers.google.com/apps-script/guides/services/quotas).
+// - An installable onChange trigger fires for every edit too, with changeType EDIT (the Sheets
+//   change event's changeType lists EDIT beside INSERT_ROW, FORMAT, OTHER…: guides/triggers/events).
+// - Locks really wait and time out (reference/lock/lock: tryLock "timing out after the provided
+//   number of milliseconds"); the wait is counted in the execution.
+// - A time-driven add-on execution may have no document: no active spreadsheet, no document
+//   properties, no document lock (reference/lock/lock-service: getDocumentLock "null if called
+//   from a standalone script"); `clockHasDocument` chooses, and the clock tests run both ways.
+// - getUserTriggers(spreadsheet) may or may not list the time-driven triggers
+//   (`scriptApp.listsClockTriggers`): the reference says only "triggers… for the given document".
+// - Formulas recalculate without any trigger (installable triggers: "script executions and API
+//   requests do not cause triggers to run"; a recalculation is neither an edit nor a change).
+// Every execution counts its cost: service calls, properties bytes, fetches.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseA1 } from '../../protocol/a1.ts';
 import type { ServerFunctions } from '../../protocol/sidebar.ts';
 import type { AuthMode, Execution, FetchRecord } from './execution.ts';
-import { Runtime } from './execution.ts';
+import { newExecution, Runtime } from './execution.ts';
+import { CostCounter } from './cost.ts';
 import { Realm } from './realm.ts';
 import { FakeScriptApp, type FakeTrigger } from './script-app.ts';
 import { FakeCacheService, FakeLockService, FakePropertiesService, FakeSession, FakeUtilities } from './services.ts';
@@ -34,6 +49,15 @@ export interface HarnessOptions {
   identityToken: (email: string) => string;
   spreadsheetId?: string;
   spreadsheetName?: string;
+  /** The spreadsheet's own time zone (File > Settings), which may differ from the script's. */
+  spreadsheetTimeZone?: string;
+}
+
+/** A formula: cells whose values the spreadsheet computes from other cells, after every change. */
+interface Formula {
+  sheet: string;
+  a1: string;
+  compute: (spreadsheet: FakeSpreadsheet) => CellValue[][];
 }
 
 type ChangeType = GoogleAppsScript.Events.SheetsOnChangeChangeType;
@@ -57,13 +81,18 @@ export class AppsScriptHarness {
   readonly locks: FakeLockService;
   readonly scriptApp: FakeScriptApp;
   readonly urlFetch: FakeUrlFetchApp;
+  readonly cost: CostCounter;
+  /** Whether time-driven executions get the active document (Google does not document that they do). */
+  clockHasDocument = true;
+  private readonly _formulas: Formula[] = [];
 
   constructor(options: HarnessOptions) {
     this.manifest = JSON.parse(readFileSync(join(options.dir, 'appsscript.json'), 'utf8')) as Manifest;
     this.realm = new Realm({ console: this._console() });
     this.runtime = new Runtime(this.realm, this.manifest.oauthScopes ?? []);
     const runtime = this.runtime;
-    this.spreadsheet = new FakeSpreadsheet(this.realm, options.spreadsheetId ?? '1SheetcastTestSpreadsheet', options.spreadsheetName ?? 'Scoreboard');
+    this.spreadsheet = new FakeSpreadsheet(this.realm, options.spreadsheetId ?? '1SheetcastTestSpreadsheet', options.spreadsheetName ?? 'Scoreboard', options.spreadsheetTimeZone);
+    this.cost = new CostCounter(runtime);
     this.ui = new FakeUi(runtime, 'Sheetcast');
     this.properties = new FakePropertiesService(runtime);
     this.locks = new FakeLockService(runtime);
@@ -72,9 +101,11 @@ export class AppsScriptHarness {
     const spreadsheet = this.spreadsheet;
     const ui = this.ui;
     const documentScopes = ['https://www.googleapis.com/auth/spreadsheets.currentonly', 'https://www.googleapis.com/auth/spreadsheets'];
+    // Without a document there is no active spreadsheet: Google returns null.
+    const active = () => (runtime.execution().document ? spreadsheet : null) as never;
     const SpreadsheetApp: Pick<GoogleAppsScript.Spreadsheet.SpreadsheetApp, 'getActiveSpreadsheet' | 'getActive' | 'getActiveSheet' | 'getActiveRange' | 'getUi' | 'flush'> = {
-      getActiveSpreadsheet: () => (runtime.require('SpreadsheetApp.getActiveSpreadsheet', documentScopes, 'document'), spreadsheet as never),
-      getActive: () => (runtime.require('SpreadsheetApp.getActive', documentScopes, 'document'), spreadsheet as never),
+      getActiveSpreadsheet: () => (runtime.require('SpreadsheetApp.getActiveSpreadsheet', documentScopes, 'document'), active()),
+      getActive: () => (runtime.require('SpreadsheetApp.getActive', documentScopes, 'document'), active()),
       getActiveSheet: () => (runtime.require('SpreadsheetApp.getActiveSheet', documentScopes, 'document'), spreadsheet.getActiveSheet()),
       getActiveRange: () => (runtime.require('SpreadsheetApp.getActiveRange', documentScopes, 'document'), spreadsheet.getActiveRange()),
       // Menus may be built in every AuthMode, NONE included.
@@ -93,7 +124,8 @@ export class AppsScriptHarness {
       UrlFetchApp: this.urlFetch,
       Logger: { log: (...args: unknown[]) => this._log('log', args) },
     };
-    for (const [name, value] of Object.entries(globals)) this.realm.define(name, value);
+    // Logger is a local log, not a service round trip; everything else is counted.
+    for (const [name, value] of Object.entries(globals)) this.realm.define(name, name === 'Logger' ? value : this.cost.wrap(value, name));
     this.realm.run(readFileSync(join(options.dir, 'Code.js'), 'utf8'), 'Code.js');
   }
 
@@ -129,16 +161,8 @@ export class AppsScriptHarness {
   }
 
   /** One execution of a top-level function. Like Apps Script, it frees the execution's locks at the end. */
-  execute(handler: string, as: { effectiveUser: string; activeUser?: string; authMode: AuthMode }, ...args: unknown[]): Execution {
-    const execution: Execution = {
-      handler,
-      effectiveUser: as.effectiveUser,
-      activeUser: as.activeUser ?? as.effectiveUser,
-      authMode: as.authMode,
-      fetches: [],
-      error: undefined,
-      logs: [],
-    };
+  execute(handler: string, as: { effectiveUser: string; activeUser?: string; authMode: AuthMode; document?: boolean }, ...args: unknown[]): Execution {
+    const execution = newExecution(handler, as.effectiveUser, as.authMode, as.activeUser, as.document ?? true);
     this.runtime.executions.push(execution);
     const fn = this.realm.global(handler);
     if (typeof fn !== 'function') {
@@ -194,10 +218,11 @@ export class AppsScriptHarness {
     const oldValue = single ? range.getValue() : undefined;
     const grid = Array.isArray(values) ? values : [[values]];
     range.setValues(grid.map((row) => row.map(typed)));
+    this._recalculate();
     if (options.dropEvent) return [];
     const event: Record<string, unknown> = {
-      range,
-      source: this.spreadsheet,
+      range: this.cost.wrap(range),
+      source: this.cost.wrap(this.spreadsheet),
       user: { getEmail: () => user },
     };
     // Only a single-cell edit carries value and oldValue; a paste carries neither.
@@ -205,27 +230,44 @@ export class AppsScriptHarness {
       event.value = String(grid[0]![0]);
       if (oldValue !== '') event.oldValue = String(oldValue);
     }
-    return this._fire('ON_EDIT', user, (trigger) => ({ ...event, authMode: 'FULL', triggerUid: trigger.id }));
+    const edits = this._fire('ON_EDIT', user, (trigger) => ({ ...event, authMode: 'FULL', triggerUid: trigger.id }));
+    return [...edits, ...this._fireChange(user, 'EDIT')];
   }
 
   /** A person changes the structure (rows, columns, sheets); every installable change trigger fires. */
   change(user: string, changeType: ChangeType, mutate: (spreadsheet: FakeSpreadsheet) => void): Execution[] {
     mutate(this.spreadsheet);
+    this._recalculate();
+    return this._fireChange(user, changeType);
+  }
+
+  private _fireChange(user: string, changeType: ChangeType | 'EDIT'): Execution[] {
     return this._fire('ON_CHANGE', user, (trigger) => ({
       authMode: 'FULL',
       changeType,
-      source: this.spreadsheet,
+      source: this.cost.wrap(this.spreadsheet),
       triggerUid: trigger.id,
       user: { getEmail: () => user },
     }));
   }
 
-  /** Values change with no trigger at all: formula recalculation, Sheets API writes, other scripts. */
+  /** Values change with no trigger at all: Sheets API writes, other scripts. Formulas follow. */
   writeSilently(sheet: string, a1: string, values: CellValue[][]): void {
     (this.spreadsheet.sheet(sheet).getRange(a1) as unknown as FakeRange).setValues(values);
+    this._recalculate();
   }
 
-  /** Time passes: every time-driven trigger fires once, as its owner. */
+  /** Cells computed from others (a rank, a running total): recalculated after every change, firing nothing. */
+  formula(sheet: string, a1: string, compute: (spreadsheet: FakeSpreadsheet) => CellValue[][]): void {
+    this._formulas.push({ sheet, a1, compute });
+    this._recalculate();
+  }
+
+  private _recalculate(): void {
+    for (const f of this._formulas) (this.spreadsheet.sheet(f.sheet).getRange(f.a1) as unknown as FakeRange).setValues(f.compute(this.spreadsheet));
+  }
+
+  /** Time passes: every time-driven trigger fires once, as its owner, with or without the document (`clockHasDocument`). */
   tick(): Execution[] {
     const now = new Date();
     return this._fire('CLOCK', '', (trigger) => ({
@@ -244,7 +286,13 @@ export class AppsScriptHarness {
   private _fire(event: FakeTrigger['event'], activeUser: string, eventObject: (trigger: FakeTrigger) => Record<string, unknown>): Execution[] {
     return this.scriptApp.triggers
       .filter((t) => t.event === event && t.documentId === this.spreadsheet.getId())
-      .map((trigger) => this.execute(trigger.handler, { effectiveUser: trigger.user, activeUser: activeUser || trigger.user, authMode: 'FULL' }, eventObject(trigger)));
+      .map((trigger) =>
+        this.execute(
+          trigger.handler,
+          { effectiveUser: trigger.user, activeUser: activeUser || trigger.user, authMode: 'FULL', document: event !== 'CLOCK' || this.clockHasDocument },
+          eventObject(trigger),
+        ),
+      );
   }
 
   async close(): Promise<void> {

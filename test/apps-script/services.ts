@@ -26,6 +26,16 @@ export class FakeProperties implements Pick<P, 'getProperty' | 'getProperties' |
     this.calls++;
   }
 
+  private _read(entries: Iterable<[string, string]>): void {
+    const execution = this._runtime.current;
+    if (execution) for (const [key, value] of entries) execution.propertyBytesRead += Buffer.byteLength(key) + Buffer.byteLength(value);
+  }
+
+  private _written(entries: Iterable<[string, string]>): void {
+    const execution = this._runtime.current;
+    if (execution) for (const [key, value] of entries) execution.propertyBytesWritten += Buffer.byteLength(key) + Buffer.byteLength(value);
+  }
+
   bytes(map: Map<string, string> = this.map): number {
     let total = 0;
     for (const [key, value] of map) total += Buffer.byteLength(key) + Buffer.byteLength(value);
@@ -45,10 +55,13 @@ export class FakeProperties implements Pick<P, 'getProperty' | 'getProperties' |
 
   getProperty(key: string): string | null {
     this._touch();
-    return this.map.get(key) ?? null;
+    const value = this.map.get(key);
+    if (value !== undefined) this._read([[key, value]]);
+    return value ?? null;
   }
   getProperties(): { [key: string]: string } {
     this._touch();
+    this._read(this.map);
     return Object.fromEntries(this.map);
   }
   getKeys(): string[] {
@@ -58,6 +71,7 @@ export class FakeProperties implements Pick<P, 'getProperty' | 'getProperties' |
   setProperty(key: string, value: string): P {
     this._touch();
     this._commit(new Map(this.map).set(key, String(value)));
+    this._written([[key, String(value)]]);
     return this as unknown as P;
   }
   setProperties(properties: { [key: string]: string }, deleteAllOthers = false): P {
@@ -65,6 +79,7 @@ export class FakeProperties implements Pick<P, 'getProperty' | 'getProperties' |
     const next = deleteAllOthers ? new Map<string, string>() : new Map(this.map);
     for (const [key, value] of Object.entries(properties)) next.set(key, String(value));
     this._commit(next);
+    this._written(Object.entries(properties).map(([key, value]) => [key, String(value)]));
     return this as unknown as P;
   }
   deleteProperty(key: string): P {
@@ -92,8 +107,9 @@ export class FakePropertiesService implements Pick<GoogleAppsScript.Properties.P
     this.document = new FakeProperties(_runtime);
     this.script = new FakeProperties(_runtime);
   }
+  /** Null without a document, as documented ("null if the script is not an add-on or bound to a container"). */
   getDocumentProperties(): P {
-    return this.document as unknown as P;
+    return (this._runtime.execution().document ? this.document : null) as unknown as P;
   }
   getScriptProperties(): P {
     return this.script as unknown as P;
@@ -105,9 +121,23 @@ export class FakePropertiesService implements Pick<GoogleAppsScript.Properties.P
   }
 }
 
-/** One lock scope (document, script or user): held by at most one execution at a time. */
+/**
+ * One lock scope (document, script or user): held by at most one execution at a time. The
+ * harness runs one execution at a time, so another execution "holds" a lock by `hold`, for a
+ * time after which it would have released it: a waiter gets the lock if that comes within its
+ * timeout, and otherwise waits the whole timeout and fails (Lock.tryLock: "attempts to acquire
+ * the lock, timing out after the provided number of milliseconds"). Waiting is virtual time,
+ * counted in the waiter's execution.
+ */
 export class LockScope {
   holder: Execution | null = null;
+  /** ms the holder still keeps the lock (Infinity: beyond any wait). */
+  heldForMs = Infinity;
+
+  hold(execution: Execution, forMs = Infinity): void {
+    this.holder = execution;
+    this.heldForMs = forMs;
+  }
 }
 
 class FakeLock implements Pick<GoogleAppsScript.Lock.Lock, 'tryLock' | 'waitLock' | 'releaseLock' | 'hasLock'> {
@@ -121,10 +151,16 @@ class FakeLock implements Pick<GoogleAppsScript.Lock.Lock, 'tryLock' | 'waitLock
     this._execution = _execution;
   }
 
-  tryLock(_timeoutInMillis: number): boolean {
-    // Executions here run one at a time, so a lock another execution holds is never freed while waiting.
-    if (this._scope.holder && this._scope.holder !== this._execution) return false;
-    this._scope.holder = this._execution;
+  tryLock(timeoutInMillis: number): boolean {
+    const scope = this._scope;
+    if (scope.holder && scope.holder !== this._execution) {
+      if (scope.heldForMs > timeoutInMillis) {
+        this._execution.waitedMs += timeoutInMillis;
+        return false;
+      }
+      this._execution.waitedMs += scope.heldForMs;
+    }
+    scope.hold(this._execution);
     return true;
   }
   waitLock(timeoutInMillis: number): void {
@@ -148,8 +184,10 @@ export class FakeLockService implements Pick<GoogleAppsScript.Lock.LockService, 
     this._runtime = _runtime;
   }
 
+  /** Null outside a document (LockService.getDocumentLock: "null if called from a standalone script"). */
   getDocumentLock(): GoogleAppsScript.Lock.Lock {
-    return new FakeLock(this._runtime, this.document, this._runtime.execution()) as unknown as GoogleAppsScript.Lock.Lock;
+    const execution = this._runtime.execution();
+    return (execution.document ? new FakeLock(this._runtime, this.document, execution) : null) as unknown as GoogleAppsScript.Lock.Lock;
   }
   getScriptLock(): GoogleAppsScript.Lock.Lock {
     return new FakeLock(this._runtime, this.script, this._runtime.execution()) as unknown as GoogleAppsScript.Lock.Lock;
@@ -219,7 +257,7 @@ export class FakeCacheService implements Pick<GoogleAppsScript.Cache.CacheServic
     this._script = new FakeCache(_runtime);
   }
   getDocumentCache(): GoogleAppsScript.Cache.Cache {
-    return this._document as unknown as GoogleAppsScript.Cache.Cache;
+    return (this._runtime.execution().document ? this._document : null) as unknown as GoogleAppsScript.Cache.Cache;
   }
   getScriptCache(): GoogleAppsScript.Cache.Cache {
     return this._script as unknown as GoogleAppsScript.Cache.Cache;

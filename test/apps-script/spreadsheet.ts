@@ -42,11 +42,13 @@ export class FakeSpreadsheet implements Pick<
   readonly realm: Realm;
   readonly id: string;
   private _name: string;
+  private readonly _timeZone: string;
 
-  constructor(realm: Realm, id: string, _name: string) {
+  constructor(realm: Realm, id: string, _name: string, _timeZone = 'Etc/UTC') {
     this.realm = realm;
     this.id = id;
     this._name = _name;
+    this._timeZone = _timeZone;
 
     this.insertSheet('Sheet1');
   }
@@ -64,7 +66,7 @@ export class FakeSpreadsheet implements Pick<
     return `https://docs.google.com/spreadsheets/d/${this.id}/edit`;
   }
   getSpreadsheetTimeZone(): string {
-    return 'Etc/UTC';
+    return this._timeZone;
   }
   getSheets(): SheetApi[] {
     return [...this.sheets] as unknown as SheetApi[];
