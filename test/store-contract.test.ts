@@ -117,6 +117,22 @@ for (const [name, make] of stores) {
       expect(stale!.result.applied).toBe(0);
     });
 
+    it('matches ranges by identity, not by their place in the list', async () => {
+      store = await make();
+      const doc = await store.createDoc(newDoc({ ranges: [{ sheet: 'Public', range: 'A1:B1' }] }));
+      await store.applyBatch(doc.docId, batch(doc, [{ sheet: 'Public', range: 'A1:B1', values: [['open', 'data']] }], 1000));
+      // A range of the same shape is published in front of it: Public's cells stay Public's.
+      await store.updateDoc(doc.docId, { ranges: [{ sheet: 'Payroll', range: 'A1:B1' }, { sheet: 'Public', range: 'A1:B1' }] });
+      expect((await store.readSnapshot(doc.docId))!.ranges).toEqual([
+        { sheet: 'Payroll', range: 'A1:B1', values: [['', '']] },
+        { sheet: 'Public', range: 'A1:B1', values: [['open', 'data']] },
+      ]);
+      // and the add-on's snapshot read before the change fills Payroll: nothing there is newer
+      const changed = (await store.getDoc(doc.docId))!;
+      const filled = await store.applyBatch(doc.docId, batch(changed, [{ sheet: 'Payroll', range: 'A1:B1', values: [['secret', 'pay']] }], 900));
+      expect(filled!.result.applied).toBe(2);
+    });
+
     it('leaves cells in place when a range changed shape', async () => {
       store = await make();
       const doc = await store.createDoc(newDoc({ ranges: [{ sheet: 'S', range: 'A1:A2' }] }));

@@ -67,19 +67,25 @@ export interface RangeMove {
 }
 
 /**
- * How the cells of a doc move when its ranges change: the i-th old range moves to the i-th new
- * one when both have the same shape (rows inserted above it, a tab renamed), so viewers keep
- * seeing the right values before the add-on's snapshot arrives. A range that changed shape
- * cannot be followed cell by cell; its cells stay where they were.
+ * How the cells of a doc move when its ranges change, so viewers keep seeing the right values
+ * before the add-on's snapshot arrives. Ranges are matched by identity, never by list position:
+ * a range still published as it was stays; of the others, an old and a new range of the same
+ * shape on the same tab (rows or columns inserted before it) or at the same place on another tab
+ * (the tab renamed) are one range moved, when nothing else could be its match. A range that
+ * changed shape, or could be more than one, cannot be followed cell by cell: its cells stay.
  */
 export function rangeMoves(before: PublishedRange[], after: PublishedRange[]): RangeMove[] {
+  const same = (a: Area, b: Area) => a.sheet === b.sheet && a.rect.top === b.rect.top && a.rect.left === b.rect.left && rows(a.rect) === rows(b.rect) && columns(a.rect) === columns(b.rect);
+  const [old, current] = [toAreas(before), toAreas(after)];
+  const gone = old.filter((a) => !current.some((b) => same(a, b)));
+  const added = current.filter((b) => !old.some((a) => same(a, b)));
+  const follows = (a: Area, b: Area) =>
+    rows(a.rect) === rows(b.rect) && columns(a.rect) === columns(b.rect) && (a.sheet === b.sheet || (a.rect.top === b.rect.top && a.rect.left === b.rect.left));
   const moves: RangeMove[] = [];
-  for (let i = 0; i < Math.min(before.length, after.length); i++) {
-    const [from] = toAreas([before[i]!]);
-    const [to] = toAreas([after[i]!]);
-    const sameShape = rows(from!.rect) === rows(to!.rect) && columns(from!.rect) === columns(to!.rect);
-    const moved = from!.sheet !== to!.sheet || from!.rect.top !== to!.rect.top || from!.rect.left !== to!.rect.left;
-    if (sameShape && moved) moves.push({ from: from!, to: to! });
+  for (const from of gone) {
+    const candidates = added.filter((to) => follows(from, to));
+    const to = candidates[0];
+    if (candidates.length === 1 && gone.filter((other) => follows(other, to!)).length === 1) moves.push({ from, to: to! });
   }
   return moves;
 }
