@@ -65,13 +65,15 @@ function answerError(error: FastifyError | HttpError, request: FastifyRequest, r
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const logger = options.logger === false ? false : { level: config.logLevel, serializers, ...(typeof options.logger === 'object' ? options.logger : {}) };
+  const { trustProxy } = config;
   const app = Fastify({
     logger,
     genReqId: requestId,
     bodyLimit: config.limits.bodyBytes,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    trustProxy: config.trustProxy,
+    // A count trusts that many hops nearest the relay; the client is the address before them.
+    trustProxy: typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy,
     // Bodies are taken as sent: no coercion, no silently dropped fields.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     // Errors the router raises before any route (a malformed URL, an over-long path segment).

@@ -1,5 +1,6 @@
 // Configuration is read from the environment once, at start, through one table of every
 // variable: a start with bad variables fails once, naming each of them (SPEC.md, "Configuration").
+import { isIP } from 'node:net';
 import { Limits } from '../protocol/wire.ts';
 
 export interface Config {
@@ -34,8 +35,11 @@ export interface Config {
   };
   demo: boolean;
   logLevel: string;
-  /** Behind nginx or another proxy: take the client address from X-Forwarded-For. */
-  trustProxy: boolean;
+  /**
+   * Which proxies' X-Forwarded-For to believe: how many hops in front of the relay (0: none), or
+   * their addresses. Never every hop: a client could then pick the address limits and logs see.
+   */
+  trustProxy: number | string[];
   limits: {
     cellsPerRequest: number;
     cellsPerDoc: number;
@@ -134,6 +138,23 @@ const httpUrl = () =>
 const serviceUrl = (protocols: string[]) =>
   checked((raw) => protocols.includes(URL.parse(raw)?.protocol ?? ''), () => `must be a ${protocols.map((p) => `${p}//…`).join(' or ')} URL`);
 
+/** How many proxies stand in front of the relay, or their addresses (IPs or CIDR ranges). */
+const proxies = () =>
+  variable(0 as number | string[], (raw) => {
+    if (/^[0-9]+$/.test(raw)) {
+      must(Number(raw) <= 10, `must be at most 10 proxies, got "${raw}"`);
+      return Number(raw);
+    }
+    const entries = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    const valid = (entry: string) => {
+      const [address, bits, ...rest] = entry.split('/');
+      const family = isIP(address!);
+      return family !== 0 && rest.length === 0 && (bits === undefined || (/^[0-9]+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128)));
+    };
+    must(entries.length > 0 && entries.every(valid), `must be how many proxies are in front of the relay (0, 1, …) or their addresses (like 10.0.0.0/8,127.0.0.1), got "${raw}"`);
+    return entries;
+  });
+
 const list = () => variable(undefined, (raw) => raw.split(',').map((s) => s.trim()).filter(Boolean));
 
 const base64Key = (bytes: number) =>
@@ -170,7 +191,7 @@ export const VARIABLES = {
   SHEETCAST_DRIVE_CHANNEL_RENEW_MS: whole(HOUR, 1_000, 7 * 24 * HOUR),
   SHEETCAST_DRIVE_CHANNEL_CHECK_MS: whole(300_000, 1_000, HOUR),
   SHEETCAST_DEMO: flag(undefined),
-  SHEETCAST_TRUST_PROXY: flag(false),
+  SHEETCAST_TRUST_PROXY: proxies(),
   LOG_LEVEL: oneOf(LOG_LEVELS, 'info'),
   SHEETCAST_MAX_CELLS_PER_REQUEST: whole(Limits.cellsPerRequest, 1, 10_000_000),
   SHEETCAST_MAX_CELLS_PER_DOC: whole(Limits.cellsPerDoc, 1, 10_000_000),

@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { CloseCode } from '../protocol/wire.ts';
 import { api, cell, connectViewer, eventually, freePort, postEdits, publishDoc, startRelay, type Relay } from './helpers/index.ts';
 import { clusterEnv, freshDatabase } from './helpers/services.ts';
@@ -17,6 +18,7 @@ let relays: Relay[];
 let nginx: ChildProcess;
 let proxy: Relay;
 let httpPort: number;
+const CAP = 8;
 
 /** deploy/nginx.conf with this machine's ports, certificate and writable paths in place of the examples. */
 function render(dir: string, relayPorts: number[], httpsPort: number): string {
@@ -36,7 +38,8 @@ beforeAll(async () => {
   database = await freshDatabase();
   const httpsPort = await freePort();
   httpPort = await freePort();
-  const env = { ...clusterEnv(database.url), SHEETCAST_TRUST_PROXY: '1', PUBLIC_URL: `https://127.0.0.1:${httpsPort}` };
+  // A low per-address socket cap, so the address each relay sees can be told from its refusals.
+  const env = { ...clusterEnv(database.url), SHEETCAST_TRUST_PROXY: '1', SHEETCAST_MAX_CONNECTIONS_PER_IP: String(CAP), PUBLIC_URL: `https://127.0.0.1:${httpsPort}` };
   relays = [await startRelay({ env }), await startRelay({ env })];
 
   const dir = mkdtempSync(join(tmpdir(), 'sheetcast-nginx-'));
@@ -67,6 +70,21 @@ describe('relays behind deploy/nginx.conf', () => {
     const plain = await fetch(`http://127.0.0.1:${httpPort}/view/x`, { redirect: 'manual' });
     expect(plain.status).toBe(301);
     expect(plain.headers.get('location')).toBe(`https://127.0.0.1/view/x`);
+  });
+
+  it('counts sockets by the address nginx saw, whatever X-Forwarded-For the client sends', async () => {
+    const doc = await publishDoc(proxy);
+    // Each socket claims another address; all come from 127.0.0.1, so two relays admit at most 2 × CAP.
+    const sockets = Array.from({ length: 2 * CAP + 4 }, (_, i) => new WebSocket(`${proxy.wsUrl}/v1/live?share=${doc.shareId}`, { headers: { 'x-forwarded-for': `203.0.113.${i + 1}` } }));
+    const refused = await Promise.all(
+      sockets.map((socket) => new Promise<boolean>((resolve) => {
+        socket.once('close', (code) => resolve(code === CloseCode.TooManyConnections));
+        socket.once('message', () => resolve(false));
+      })),
+    );
+    expect(refused.filter(Boolean).length).toBeGreaterThanOrEqual(4);
+    for (const socket of sockets) socket.close();
+    await eventually(() => expect(sockets.every((s) => s.readyState === WebSocket.CLOSED)).toBe(true));
   });
 
   it('carries live views over WebSocket upgrades, whichever relay each lands on', async () => {

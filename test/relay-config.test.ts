@@ -15,6 +15,9 @@ describe('bad configuration', () => {
     [{ SHEETCAST_DEMO: 'maybe' }, 'SHEETCAST_DEMO'],
     [{ SHEETCAST_MAX_CELLS_PER_REQUEST: '-5' }, 'SHEETCAST_MAX_CELLS_PER_REQUEST'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    // "every hop" is no longer a setting: it let a client choose its own address
+    [{ SHEETCAST_TRUST_PROXY: 'true' }, 'SHEETCAST_TRUST_PROXY'],
+    [{ SHEETCAST_TRUST_PROXY: '10.0.0.0/99' }, 'SHEETCAST_TRUST_PROXY'],
     [{ DATABASE_URL: 'mysql://localhost/sheetcast' }, 'DATABASE_URL'],
     [{ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/sheetcast' }, 'DATABASE_URL'],
     [{ REDIS_URL: 'redis://127.0.0.1:1' }, 'REDIS_URL'],

@@ -80,3 +80,25 @@ describe('restricted shares', () => {
     expect((await viewer.closed).code).toBe(CloseCode.SignInNeeded);
   });
 });
+
+describe('behind one proxy (SHEETCAST_TRUST_PROXY=1)', () => {
+  it('takes the address the proxy added, not the ones the client put before it', async () => {
+    const behind = await startRelay({ env: { SHEETCAST_TRUST_PROXY: '1', SHEETCAST_MAX_CONNECTIONS_PER_IP: '3' } });
+    try {
+      const doc = await publishDoc(behind);
+      // A proxy that appends: each client forges its own first entry; the proxy saw one address.
+      const open = (forwardedFor: string) =>
+        new Promise<number | 'admitted'>((resolve) => {
+          const socket = new WebSocket(`${behind.wsUrl}/v1/live?share=${doc.shareId}`, { headers: { 'x-forwarded-for': forwardedFor } });
+          socket.once('message', () => resolve('admitted'));
+          socket.once('close', (code) => resolve(code));
+        });
+      const outcomes = [];
+      for (let i = 1; i <= 4; i++) outcomes.push(await open(`203.0.113.${i}, 198.51.100.7`));
+      expect(outcomes).toEqual(['admitted', 'admitted', 'admitted', CloseCode.TooManyConnections]);
+      expect(await open('203.0.113.9, 198.51.100.8')).toBe('admitted');
+    } finally {
+      await behind.stop();
+    }
+  });
+});
