@@ -5,7 +5,7 @@ import type { PublishOptions, SidebarState } from '../protocol/sidebar.ts';
 import { RELAY_URL } from './config.ts';
 import { emptyState, type PublishedDoc } from './logic/state.ts';
 import { currentError, sentToday } from './logic/status.ts';
-import { loadState, saveState, type Loaded } from './gas/properties.ts';
+import { lastFailure, loadState, saveState, type Loaded } from './gas/properties.ts';
 import { callRelay, identityToken } from './gas/relay.ts';
 import { runningAs, today, withDocumentLock } from './gas/session.ts';
 import { activeSpreadsheet, removeAnchors, resolveRanges, selection, setAnchors } from './gas/sheets.ts';
@@ -108,7 +108,8 @@ export function getState(): SidebarState {
   const ss = activeSpreadsheet();
   const { state } = loadState();
   const doc = state.doc;
-  const error = currentError(state.status);
+  const failure = lastFailure();
+  const error = failure && failure.at > (state.status.lastSentAt ?? 0) ? failure : currentError(state.status);
   return {
     published: doc !== null,
     title: doc?.title ?? ss.getName(),

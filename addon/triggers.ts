@@ -5,7 +5,7 @@
 import { LOCK_WAIT_MS } from './logic/limits.ts';
 import { noteError } from './logic/status.ts';
 import { emptyState, type PublishedDoc, type SyncState } from './logic/state.ts';
-import { loadState, saveState } from './gas/properties.ts';
+import { loadState, rememberFailure, saveState, type Loaded } from './gas/properties.ts';
 import { messageOf } from './gas/relay.ts';
 import { withDocumentLock } from './gas/session.ts';
 import { activeSpreadsheet, rectOf, removeAnchors } from './gas/sheets.ts';
@@ -22,7 +22,12 @@ function run(work: (ss: Spreadsheet, state: SyncState & { doc: PublishedDoc }) =
     LOCK_WAIT_MS,
     () => {
       try {
-        const loaded = loadState();
+        let loaded: Loaded;
+        try {
+          loaded = loadState();
+        } catch (error) {
+          return rememberFailure('read', messageOf(error));
+        }
         const state = loaded.state;
         if (!state.doc) return;
         const ss = activeSpreadsheet();
@@ -38,7 +43,11 @@ function run(work: (ss: Spreadsheet, state: SyncState & { doc: PublishedDoc }) =
           removeAnchors(ss);
           loaded.state = emptyState(state.status);
         }
-        saveState(loaded);
+        try {
+          saveState(loaded);
+        } catch (error) {
+          rememberFailure('save', messageOf(error));
+        }
       } catch (error) {
         console.error(error);
       }

@@ -168,6 +168,31 @@ describe('one execution per edit', () => {
   });
 });
 
+describe('a scoreboard whose rank column recalculates on every edit', () => {
+  it('saves its state after each edit, whatever the number of ranks that moved, and then sends only what changed', async () => {
+    const rows = 600;
+    const sheet = world.spreadsheet();
+    sheet.writeSilently('Sheet1', `A1:A${rows}`, Array.from({ length: rows }, (_, i) => [i + 1]));
+    // Column B as =RANK(A1, A$1:A$600) computes it: each edit of a score moves hundreds of ranks.
+    sheet.formula('Sheet1', `B1:B${rows}`, (ss) => {
+      const scores = ss.sheet('Sheet1').getRange(`A1:A${rows}`).getValues().map((row) => Number(row[0]));
+      return scores.map((score) => [1 + scores.filter((other) => other > score).length]);
+    });
+    const { shareId } = sheet.run(PUBLISHER, 'publish', { title: 'League', ranges: [{ sheet: 'Sheet1', range: `A1:C${rows}` }], access: 'link', allow: [] });
+    for (const score of ['1000', '0', '2000']) {
+      const [run] = ok(sheet.edit(EDITOR, 'Sheet1', 'A1', score));
+      expect(run!.fetches.map((f) => f.status)).toEqual([200]);
+    }
+    // A note beside the board: only that cell goes out, so every rank sent before was recorded as sent.
+    const [note] = ok(sheet.edit(EDITOR, 'Sheet1', 'C5', 'note'));
+    expect(postedEdits([note!])[0]!.edits).toEqual([{ sheet: 'Sheet1', range: 'C5', values: [['note']] }]);
+    const state = sheet.run(PUBLISHER, 'getState');
+    expect(state.lastError).toBeNull();
+    expect(state.sentToday).toBe(5);
+    await eventually(async () => expect((await snapshotOf(world.relay, shareId!)).ranges[0]!.values[0]).toEqual(['2000', '1', '']));
+  });
+});
+
 describe('structure changes', () => {
   it('sends a snapshot after a row insert, with the range moved down with its data', async () => {
     const { sheet, viewer, shareId } = await published([{ sheet: 'Sheet1', range: 'A2:B3' }]);

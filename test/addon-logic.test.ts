@@ -99,7 +99,27 @@ describe('the state kept in document properties', () => {
   });
 
   it('keeps nothing but the status once unpublished', () => {
-    expect(Object.keys(encodeState(emptyState()))).toEqual(['status']);
+    expect(Object.keys(encodeState(emptyState()))).toEqual(['status', 'status.0']);
+  });
+
+  it('keeps every property value under the 9 KB limit, however many ranges each send carried and however long the error', () => {
+    const state = published();
+    const ranges = Array.from({ length: 1_000 }, (_, i) => `Sheet1!B${i + 1}`);
+    for (let i = 0; i < 20; i++) noteSent(state.status, { at: i, kind: 'edits', cells: 1_000, ranges }, '2026-11-30');
+    noteError(state.status, 'x'.repeat(50_000), 20);
+    const map = encodeState(state);
+    for (const value of Object.values(map)) expect(utf8Bytes(value)).toBeLessThanOrEqual(PROPERTY_CHUNK_BYTES);
+    const back = decodeState(map).status;
+    expect(back.recent.at(-1)!.ranges).toEqual([...ranges.slice(0, 5), '+995 more']);
+    expect(back.sentToday).toBe(20);
+  });
+
+  it('reads the status and doc an earlier version stored as plain JSON', () => {
+    const state = published();
+    noteSent(state.status, { at: 1, kind: 'edits', cells: 1, ranges: ['Sheet1!A1'] }, '2026-11-30');
+    const legacy = { status: JSON.stringify(state.status), doc: JSON.stringify(state.doc) };
+    expect(decodeState(legacy).status.sentToday).toBe(1);
+    expect(decodeState(legacy).doc).toEqual(state.doc);
   });
 });
 

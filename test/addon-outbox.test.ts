@@ -115,6 +115,26 @@ describe('the outbox', () => {
     expect(sheet.run(PUBLISHER, 'getState').resync).toBe(false);
   });
 
+  it("says in the sidebar, and counts, when Google refuses to read or save its record, and catches up once it may", async () => {
+    const sheet = world.spreadsheet();
+    const shareId = publish(sheet);
+    // The publisher's runs spent the day's properties quota but one call: this run reads its state, then cannot save it.
+    const quota = sheet.properties.quota;
+    quota.used.set(PUBLISHER, quota.perDay - 1);
+    const [saved] = ok(sheet.edit(EDITOR, 'Sheet1', 'A1', 'sent, not recorded'));
+    expect(saved!.fetches.map((f) => f.status)).toEqual([200]);
+    // Another editor's sidebar runs on their own quota.
+    expect(sheet.run(EDITOR, 'getState').lastError).toMatch(/could not save its record .*Service invoked too many times for one day: properties.*once/);
+    ok(sheet.edit(EDITOR, 'Sheet1', 'A2', 'not even read'));
+    expect(sheet.run(EDITOR, 'getState').lastError).toMatch(/could not read its record .*2 times/);
+
+    // A new day: the next edit sends its own cell and what the refused runs could not record.
+    quota.used.clear();
+    ok(sheet.edit(EDITOR, 'Sheet1', 'B3', 'next day'));
+    await relayEqualsSheet(sheet, shareId);
+    expect(sheet.run(PUBLISHER, 'getState').lastError).toBeNull();
+  });
+
   it('reports a batch the relay rejects in the sidebar and does not retry it', async () => {
     const sheet = world.spreadsheet();
     publish(sheet);

@@ -27,6 +27,15 @@ export const MAX_FLUSH_PER_RUN = 20;
 export const RECENT_SENDS = 10;
 
 /**
+ * Ranges listed per recent send (a recalculated rank column makes a batch of hundreds); the
+ * rest are counted. With RECENT_SENDS and ERROR_CHARS this bounds the status by construction.
+ */
+export const RECENT_RANGES = 5;
+
+/** The longest error message kept for the sidebar. */
+export const ERROR_CHARS = 1_000;
+
+/**
  * How long a trigger run waits for the document lock before leaving its cells to the next run's
  * repair pass. Short: every second waited counts against the publisher's trigger time (90 min a
  * day on a consumer account), and a run holding the lock is usually one fetch from done.

@@ -71,8 +71,10 @@ function parse<T>(text: string | null | undefined, fallback: T): T {
   }
 }
 
+/** Every value is chunked under the 9 KB property limit, whatever it holds. */
 export function encodeState(state: SyncState): PropertyMap {
-  const map: PropertyMap = { status: JSON.stringify(state.status) };
+  const map: PropertyMap = {};
+  writeBlob(map, 'status', JSON.stringify(state.status));
   if (!state.doc) return map;
   map['doc'] = JSON.stringify(state.doc);
   map['sync'] = JSON.stringify({ resync: state.resync, rangesChanged: state.rangesChanged, cursor: state.cursor, checkHash: state.checkHash });
@@ -83,8 +85,13 @@ export function encodeState(state: SyncState): PropertyMap {
   return map;
 }
 
+/** A blob, or the plain JSON value an earlier version stored under the same key. */
+function blobOrPlain(map: PropertyMap, key: string): string | null {
+  return readBlob(map, key) ?? map[key] ?? null;
+}
+
 export function decodeState(map: PropertyMap): SyncState {
-  const state = emptyState({ ...emptyStatus(), ...parse<Partial<Status>>(map['status'], {}) });
+  const state = emptyState({ ...emptyStatus(), ...parse<Partial<Status>>(blobOrPlain(map, 'status'), {}) });
   state.doc = parse<PublishedDoc | null>(map['doc'], null);
   if (!state.doc) return state;
   const sync = parse<{ resync?: boolean; rangesChanged?: boolean; cursor?: Cursor; checkHash?: string }>(map['sync'], {});

@@ -10,19 +10,45 @@ type P = GoogleAppsScript.Properties.Properties;
 export const PROPERTY_VALUE_BYTES = 9 * 1024;
 export const PROPERTY_STORE_BYTES = 500 * 1024;
 
+/**
+ * Daily quotas per user (the same page): reads and writes of properties, 50,000 a day on a
+ * consumer account; past it every call throws. `used` may be set by a test to stand for the
+ * day's earlier runs.
+ */
+export class DailyQuota {
+  readonly used = new Map<string, number>();
+  readonly perDay: number;
+  private readonly _message: string;
+
+  constructor(perDay: number, message: string) {
+    this.perDay = perDay;
+    this._message = message;
+  }
+
+  use(runtime: Runtime): void {
+    const user = runtime.execution().effectiveUser;
+    const used = this.used.get(user) ?? 0;
+    if (used >= this.perDay) throw runtime.realm.error(this._message);
+    this.used.set(user, used + 1);
+  }
+}
+
 export class FakeProperties implements Pick<P, 'getProperty' | 'getProperties' | 'getKeys' | 'setProperty' | 'setProperties' | 'deleteProperty' | 'deleteAllProperties'> {
   readonly map = new Map<string, string>();
   /** Calls made, for tests that care about the per-run cost. */
   calls = 0;
 
   private readonly _runtime: Runtime;
+  private readonly _quota: DailyQuota;
 
-  constructor(_runtime: Runtime) {
+  constructor(_runtime: Runtime, _quota: DailyQuota) {
     this._runtime = _runtime;
+    this._quota = _quota;
   }
 
   private _touch(): void {
     this._runtime.require('PropertiesService', null, 'document');
+    this._quota.use(this._runtime);
     this.calls++;
   }
 
@@ -97,6 +123,7 @@ export class FakeProperties implements Pick<P, 'getProperty' | 'getProperties' |
 export class FakePropertiesService implements Pick<GoogleAppsScript.Properties.PropertiesService, 'getDocumentProperties' | 'getScriptProperties' | 'getUserProperties'> {
   readonly document: FakeProperties;
   readonly script: FakeProperties;
+  readonly quota = new DailyQuota(50_000, 'Service invoked too many times for one day: properties.');
   private readonly _users = new Map<string, FakeProperties>();
 
   private readonly _runtime: Runtime;
@@ -104,8 +131,8 @@ export class FakePropertiesService implements Pick<GoogleAppsScript.Properties.P
   constructor(_runtime: Runtime) {
     this._runtime = _runtime;
 
-    this.document = new FakeProperties(_runtime);
-    this.script = new FakeProperties(_runtime);
+    this.document = new FakeProperties(_runtime, this.quota);
+    this.script = new FakeProperties(_runtime, this.quota);
   }
   /** Null without a document, as documented ("null if the script is not an add-on or bound to a container"). */
   getDocumentProperties(): P {
@@ -116,7 +143,7 @@ export class FakePropertiesService implements Pick<GoogleAppsScript.Properties.P
   }
   getUserProperties(): P {
     const user = this._runtime.execution().effectiveUser;
-    if (!this._users.has(user)) this._users.set(user, new FakeProperties(this._runtime));
+    if (!this._users.has(user)) this._users.set(user, new FakeProperties(this._runtime, this.quota));
     return this._users.get(user) as unknown as P;
   }
 }
