@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode } from '../protocol/wire.ts';
 import { api, cell, connectViewer, eventually, postEdits, publishDoc, startRelay, type Relay } from './helpers/index.ts';
+import { addonIdToken, oauthFlow, startGoogleRelay, type GoogleRelay } from './helpers/google.ts';
 import { clusterEnv, freshDatabase, TEST_REDIS_URL } from './helpers/services.ts';
 import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.ts';
 
@@ -85,5 +86,39 @@ describe('a relay whose store or bus goes away for a while', () => {
     } finally {
       await relay.stop();
     }
+  });
+});
+
+describe('a relay that syncs a doc from Google when its database drops', () => {
+  let google: GoogleRelay;
+  let store: TcpProxy;
+  beforeAll(async () => {
+    store = await startTcpProxy(database.url);
+    // Long enough a debounce that the database is surely cut before the read it schedules.
+    google = await startGoogleRelay({ env: { DATABASE_URL: store.via(database.url), SHEETCAST_SYNC_DEBOUNCE_MS: '1500' } });
+  });
+  afterAll(async () => {
+    await google?.stop();
+    await store?.close();
+  });
+
+  it('logs the failed read as a warning, without an unhandled rejection, and reads again once it is back', async () => {
+    const sheet = google.google.spreadsheet('outage', 'Outage');
+    sheet.setValues('Sheet1', 'A1', [['before']]);
+    const doc = await publishDoc(google.relay, { spreadsheetId: 'outage', ranges: [{ sheet: 'Sheet1', range: 'A1' }] }, addonIdToken(google.google, 'alice@example.com'));
+    expect((await oauthFlow(google.relay, { purpose: 'connect', loginHint: 'alice@example.com', doc: doc.docId })).callback.status).toBe(200);
+    const channel = google.google.channels().find((c) => c.fileId === 'outage')!;
+    const updates = () => google.google.deliveries().filter((d) => d.channelId === channel.id && d.state === 'update' && d.outcome === 204).length;
+    sheet.setValue('Sheet1', 'A1', 'during');
+    await eventually(() => expect(updates()).toBe(1));
+    store.cut();
+    await eventually(() => expect(google.relay.output()).toMatch(/reading the doc failed/), { timeoutMs: 15_000 });
+    expect(google.relay.output()).not.toMatch(/unhandled rejection/);
+    store.restore();
+    sheet.setValue('Sheet1', 'A1', 'after');
+    await eventually(async () => {
+      const snapshot = await api(google.relay, 'GET', `/v1/shares/${doc.shareId}/snapshot`);
+      expect(snapshot.body.ranges[0].values).toEqual([['after']]);
+    }, { timeoutMs: 15_000 });
   });
 });

@@ -185,7 +185,12 @@ export class GoogleSync {
   async #run(docId: string): Promise<void> {
     if (this.#closed) return;
     if (this.#running.has(docId)) return void this.#again.add(docId);
-    const run = this.reconcile(docId).finally(() => {
+    // A read in the background has nobody to answer: a failure (the database away) is logged, and the next notification reads again.
+    const failed = (error: unknown) => {
+      this.#parts.metrics.read('failed');
+      this.#parts.log.warn({ docId, err: error }, 'reading the doc failed');
+    };
+    const run = this.reconcile(docId).catch(failed).finally(() => {
       this.#running.delete(docId);
       if (this.#again.delete(docId)) this.schedule(docId);
     });
