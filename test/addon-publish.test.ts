@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode } from '../protocol/wire.ts';
 import { api, connectViewer, snapshotOf } from './helpers/index.ts';
 import type { Execution } from './apps-script/harness.ts';
-import { EDITOR, PUBLISHER, startAddonWorld, type AddonWorld } from './apps-script/setup.ts';
+import { ADDON_CLIENT_ID, EDITOR, PUBLISHER, startAddonWorld, type AddonWorld } from './apps-script/setup.ts';
 
 let world: AddonWorld;
 beforeAll(async () => {
@@ -116,6 +116,20 @@ describe('publishing', () => {
     const snapshot = await snapshotOf(world.relay, second.shareId!);
     expect(snapshot.title).toBe('Renamed');
     expect(snapshot.ranges).toEqual([{ sheet: 'Sheet1', range: 'C3:D4', values: [['', ''], ['', 'new']] }]);
+  });
+
+  it('publishes a restricted share with a long allow list, which is saved and delivers edits', async () => {
+    const sheet = world.spreadsheet();
+    // 500 entries (the relay's limit), 18 KB of JSON: twice what one property value may hold.
+    const allow = Array.from({ length: 500 }, (_, i) => `viewer-number-${i}@example.com`);
+    const state = sheet.run(PUBLISHER, 'publish', { title: 'Members', ranges: RANGES, access: 'restricted', allow });
+    expect(state.allow).toEqual(allow);
+    expect(sheet.run(PUBLISHER, 'getState').allow).toHaveLength(500);
+    const [edit] = sheet.edit(EDITOR, 'Sheet1', 'A1', 'members only');
+    expect(edit!.fetches.map((f) => f.status)).toEqual([200]);
+    const owner = world.google.idToken({ sub: `google-${PUBLISHER}`, email: PUBLISHER, aud: ADDON_CLIENT_ID, emailVerified: true });
+    const docId = /\/v1\/docs\/([^/]+)\/edits$/.exec(edit!.fetches[0]!.url)![1]!;
+    expect((await api(world.relay, 'GET', `/v1/docs/${docId}`, { token: owner })).status).toBe(200);
   });
 
   it('answers with the selection as a sheet and a bounded range', () => {

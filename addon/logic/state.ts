@@ -76,7 +76,8 @@ export function encodeState(state: SyncState): PropertyMap {
   const map: PropertyMap = {};
   writeBlob(map, 'status', JSON.stringify(state.status));
   if (!state.doc) return map;
-  map['doc'] = JSON.stringify(state.doc);
+  // A restricted share's allow list alone may pass 9 KB.
+  writeBlob(map, 'doc', JSON.stringify(state.doc));
   map['sync'] = JSON.stringify({ resync: state.resync, rangesChanged: state.rangesChanged, cursor: state.cursor, checkHash: state.checkHash });
   if (state.outbox.length > 0) writeBlob(map, 'outbox', JSON.stringify(state.outbox));
   state.baselines.forEach((baseline, i) => {
@@ -92,7 +93,7 @@ function blobOrPlain(map: PropertyMap, key: string): string | null {
 
 export function decodeState(map: PropertyMap): SyncState {
   const state = emptyState({ ...emptyStatus(), ...parse<Partial<Status>>(blobOrPlain(map, 'status'), {}) });
-  state.doc = parse<PublishedDoc | null>(map['doc'], null);
+  state.doc = parse<PublishedDoc | null>(blobOrPlain(map, 'doc'), null);
   if (!state.doc) return state;
   const sync = parse<{ resync?: boolean; rangesChanged?: boolean; cursor?: Cursor; checkHash?: string }>(map['sync'], {});
   state.resync = sync.resync === true;
