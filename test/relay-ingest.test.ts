@@ -44,13 +44,43 @@ describe('clipping to the published ranges', () => {
     await viewer.next('snapshot');
     const reply = await postEdits(relay, doc, [cell('B2', 'shared')]);
     expect(reply.body.applied).toBe(1);
+    // one change, which the view applies to every range it overlaps
     const delta = await viewer.next('delta');
-    expect(delta.changes).toEqual([
-      { sheet: 'Sheet1', range: 'B2', values: [['shared']] },
-      { sheet: 'Sheet1', range: 'B2', values: [['shared']] },
-    ]);
+    expect(delta.changes).toEqual([{ sheet: 'Sheet1', range: 'B2', values: [['shared']] }]);
     const snap = await snapshotOf(relay, doc.shareId);
     expect(snap.ranges.map((r) => r.values)).toEqual([[['', ''], ['', 'shared']], [['shared', ''], ['', '']]]);
+  });
+});
+
+describe('a doc whose ranges overlap', () => {
+  it('sends a delta no larger than the request, however many ranges show the cells', async () => {
+    // The most ranges a doc may have, all the same 10 × 10 block.
+    const ranges = Array.from({ length: 50 }, () => ({ sheet: 'Sheet1', range: 'A1:J10' }));
+    const doc = await publishDoc(relay, { ranges });
+    const viewer = await connectViewer(relay, doc.shareId);
+    await viewer.next('snapshot');
+    const values = Array.from({ length: 10 }, (_, r) => Array.from({ length: 10 }, (_, c) => `${'x'.repeat(500)}${r}:${c}`));
+    const edit = { sheet: 'Sheet1', range: 'A1:J10', values };
+    expect((await postEdits(relay, doc, [edit])).body.applied).toBe(100);
+    const delta = await viewer.next('delta');
+    expect(JSON.stringify(delta.changes).length).toBeLessThanOrEqual(JSON.stringify([edit]).length);
+    expect(delta.changes).toEqual([edit]);
+    const snapshot = await snapshotOf(relay, doc.shareId);
+    expect(snapshot.ranges.every((r) => JSON.stringify(r.values) === JSON.stringify(values))).toBe(true);
+    viewer.close();
+  });
+
+  it('sends one change per edited grid when ranges only partly overlap it', async () => {
+    const doc = await publishDoc(relay, { ranges: [{ sheet: 'Sheet1', range: 'A1:B2' }, { sheet: 'Sheet1', range: 'B2:C3' }, { sheet: 'Sheet1', range: 'A1:C1' }] });
+    const viewer = await connectViewer(relay, doc.shareId);
+    await viewer.next('snapshot');
+    const grid = { sheet: 'Sheet1', range: 'A1:D3', values: [['a', 'b', 'c', 'd'], ['e', 'f', 'g', 'h'], ['i', 'j', 'k', 'l']] };
+    expect((await postEdits(relay, doc, [grid])).body).toMatchObject({ applied: 8, dropped: 4 });
+    // A3 lies outside every range: null, so nothing outside the ranges leaves (column D is cut off)
+    expect((await viewer.next('delta')).changes).toEqual([
+      { sheet: 'Sheet1', range: 'A1:C3', values: [['a', 'b', 'c'], ['e', 'f', 'g'], [null, 'j', 'k']] },
+    ]);
+    viewer.close();
   });
 });
 

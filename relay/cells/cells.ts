@@ -20,7 +20,10 @@ export interface CellWrite {
 export interface ClippedBatch {
   /** One write per cell inside the published ranges (a cell written twice keeps the last). */
   writes: CellWrite[];
-  /** Where those writes fall: each incoming grid intersected with each published range. */
+  /**
+   * Where those writes fall: one area per incoming grid, around its parts inside the published
+   * ranges. One, however many ranges overlap there, so a delta is never larger than its request.
+   */
   areas: Area[];
   /** Cells in the request: whatever is not applied of them is counted as dropped. */
   incoming: number;
@@ -52,12 +55,10 @@ export function reclip<T extends { writes: CellWrite[]; areas: Area[] }>(batch: 
   const current = toAreas(ranges);
   const inside = (w: CellWrite) =>
     current.some((a) => a.sheet === w.sheet && w.row >= a.rect.top && w.row <= a.rect.bottom && w.col >= a.rect.left && w.col <= a.rect.right);
-  const areas = batch.areas.flatMap((area) =>
-    current.flatMap((a) => {
-      const both = a.sheet === area.sheet ? intersect(area.rect, a.rect) : null;
-      return both ? [{ sheet: area.sheet, rect: both }] : [];
-    }),
-  );
+  const areas = batch.areas.flatMap((area) => {
+    const rect = cover(current.map((a) => (a.sheet === area.sheet ? intersect(area.rect, a.rect) : null)));
+    return rect ? [{ sheet: area.sheet, rect }] : [];
+  });
   return { ...batch, writes: batch.writes.filter(inside), areas };
 }
 
@@ -117,13 +118,14 @@ export function clip(grids: RangeValues[], rects: Rect[], published: Area[]): Cl
   grids.forEach((grid, i) => {
     const rect = rects[i]!;
     total += cellCount(rect);
-    for (const target of published) {
-      if (target.sheet !== grid.sheet) continue;
-      const inside = intersect(rect, target.rect);
+    const parts = published.flatMap((target) => (target.sheet === grid.sheet ? [intersect(rect, target.rect)] : []));
+    const area = cover(parts);
+    if (!area) return;
+    areas.push({ sheet: grid.sheet, rect: area });
+    let cells = bySheet.get(grid.sheet);
+    if (!cells) bySheet.set(grid.sheet, (cells = new Map()));
+    for (const inside of parts) {
       if (!inside) continue;
-      areas.push({ sheet: grid.sheet, rect: inside });
-      let cells = bySheet.get(grid.sheet);
-      if (!cells) bySheet.set(grid.sheet, (cells = new Map()));
       for (let row = inside.top; row <= inside.bottom; row++) {
         const line = grid.values[row - rect.top]!;
         for (let col = inside.left; col <= inside.right; col++) {
@@ -181,6 +183,13 @@ function boundingBox(rect: Rect, cells: Map<number, string>): Rect | null {
       for (let col = rect.left; col <= rect.right; col++) if (cells.has(cellKey(row, col))) box = grow(box, row, col);
     }
   }
+  return box;
+}
+
+/** The smallest rectangle around every given one, or null when there is none. */
+function cover(rects: (Rect | null)[]): Rect | null {
+  let box: Rect | null = null;
+  for (const r of rects) if (r) box = box ? grow(grow(box, r.top, r.left), r.bottom, r.right) : { ...r };
   return box;
 }
 
