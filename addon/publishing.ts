@@ -5,7 +5,7 @@ import type { PublishOptions, SidebarState } from '../protocol/sidebar.ts';
 import { RELAY_URL } from './config.ts';
 import { emptyState, type PublishedDoc } from './logic/state.ts';
 import { currentError, sentToday } from './logic/status.ts';
-import { lastFailure, loadState, saveState, type Loaded } from './gas/properties.ts';
+import { clockWithoutDocumentAt, lastFailure, loadState, saveState, type Loaded } from './gas/properties.ts';
 import { callRelay, identityToken } from './gas/relay.ts';
 import { runningAs, today, withDocumentLock } from './gas/session.ts';
 import { activeSpreadsheet, removeAnchors, resolveRanges, selection, setAnchors } from './gas/sheets.ts';
@@ -104,11 +104,19 @@ export function useSelection(): PublishedRange {
   return selection(activeSpreadsheet());
 }
 
+/** Changes no trigger reports wait for the next edit when Google runs the hourly check without the spreadsheet. */
+function clockNote(published: boolean): { message: string; at: number } | null {
+  const at = published ? clockWithoutDocumentAt() : null;
+  return at === null
+    ? null
+    : { message: 'Google ran the hourly check without access to this spreadsheet, so changes no trigger reports (formulas, other scripts) reach viewers with the next edit.', at };
+}
+
 export function getState(): SidebarState {
   const ss = activeSpreadsheet();
   const { state } = loadState();
   const doc = state.doc;
-  const failure = lastFailure();
+  const failure = lastFailure() ?? clockNote(state.doc !== null);
   const error = failure && failure.at > (state.status.lastSentAt ?? 0) ? failure : currentError(state.status);
   return {
     published: doc !== null,

@@ -5,7 +5,7 @@
 import { LOCK_WAIT_MS } from './logic/limits.ts';
 import { noteError } from './logic/status.ts';
 import { emptyState, type PublishedDoc, type SyncState } from './logic/state.ts';
-import { loadState, rememberFailure, saveState, type Loaded } from './gas/properties.ts';
+import { loadState, rememberClockWithoutDocument, rememberFailure, saveState, type Loaded } from './gas/properties.ts';
 import { messageOf } from './gas/relay.ts';
 import { withDocumentLock } from './gas/session.ts';
 import { activeSpreadsheet, rectOf, removeAnchors } from './gas/sheets.ts';
@@ -53,6 +53,8 @@ function run(work: (ss: Spreadsheet, state: SyncState & { doc: PublishedDoc }) =
       }
     },
     () => undefined,
+    // No document: nothing of it can be read or sent, so the run only leaves word for the sidebar.
+    rememberClockWithoutDocument,
   );
 }
 

@@ -252,20 +252,31 @@ describe('structure changes', () => {
   });
 });
 
-describe('the hourly check', () => {
-  it('sends a change no trigger reported once, and nothing when nothing changed', async () => {
+// Google does not document that a time-driven add-on run has the spreadsheet: both ways.
+describe.each([
+  { document: true, sends: ['PUT'] },
+  { document: false, sends: [] },
+])('the hourly check, run with the document: $document', ({ document, sends }) => {
+  it('sends a change no trigger reported once (without the document: nothing, saying why), and the next edit brings it either way', async () => {
     const { sheet, viewer } = await published();
+    sheet.clockHasDocument = document;
     sheet.writeSilently('Sheet1', 'B3', [['recalculated']]);
     const first = ok(sheet.tick());
     expect(first.map((r) => r.handler)).toEqual(['hourlyCheck']);
-    expect(first[0]!.fetches.map((f) => f.method)).toEqual(['PUT']);
-    await sees(viewer, { 'Sheet1!B3': 'recalculated' });
+    expect(first[0]!.fetches.map((f) => f.method)).toEqual(sends);
     expect(ok(sheet.tick())[0]!.fetches).toEqual([]);
+    const said = sheet.run(PUBLISHER, 'getState').lastError;
+    if (document) expect(said).toBeNull();
+    else expect(said).toMatch(/hourly check without access to this spreadsheet/);
+    ok(sheet.edit(EDITOR, 'Sheet1', 'A1', 'next'));
+    await sees(viewer, { 'Sheet1!B3': 'recalculated', 'Sheet1!A1': 'next' });
+    expect(sheet.run(PUBLISHER, 'getState').lastError).toBeNull();
     viewer.close();
   });
 
   it('sends nothing after edits the triggers already delivered', async () => {
     const { sheet, viewer } = await published();
+    sheet.clockHasDocument = document;
     ok(sheet.edit(EDITOR, 'Sheet1', 'A1', 'delivered'));
     expect(ok(sheet.tick())[0]!.fetches).toEqual([]);
     viewer.close();

@@ -53,6 +53,24 @@ export function rememberFailure(what: 'read' | 'save', problem: string): void {
   }
 }
 
+/** Where the publisher's own record says when an hourly check ran without any spreadsheet. */
+const CLOCK_KEY = 'sheetcast.clockWithoutDocument';
+
+/** The user's properties, not the document's: a run without a document has none of those. */
+export function rememberClockWithoutDocument(): void {
+  try {
+    PropertiesService.getUserProperties().setProperty(CLOCK_KEY, String(Date.now()));
+  } catch (error) {
+    console.error(error);
+  }
+}
+
+/** When the last hourly check ran without the spreadsheet, for the publisher's sidebar. */
+export function clockWithoutDocumentAt(): number | null {
+  const at = Number(PropertiesService.getUserProperties().getProperty(CLOCK_KEY));
+  return at > 0 ? at : null;
+}
+
 export function lastFailure(cache: GoogleAppsScript.Cache.Cache | null = CacheService.getDocumentCache()): Failure | null {
   try {
     const text = cache?.get(FAILURE_KEY);

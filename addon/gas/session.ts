@@ -10,9 +10,14 @@ export function runningAs(): string {
   return Session.getEffectiveUser().getEmail();
 }
 
-/** Runs `work` holding the document lock, or returns `busy()` when it stays taken for waitMs. */
-export function withDocumentLock<T>(waitMs: number, work: () => T, busy: () => T): T {
+/**
+ * Runs `work` holding the document lock, or returns `busy()` when it stays taken for waitMs, or
+ * `missing()` when the execution has no document (Google gives a time-driven add-on run none
+ * that it documents: getDocumentLock is then null).
+ */
+export function withDocumentLock<T>(waitMs: number, work: () => T, busy: () => T, missing: () => T = busy): T {
   const lock = LockService.getDocumentLock();
+  if (!lock) return missing();
   if (!lock.tryLock(waitMs)) return busy();
   try {
     return work();
