@@ -4,9 +4,9 @@ import { Limits, type PublishedRange, type PublishResponse } from '../protocol/w
 import type { PublishOptions, SidebarState } from '../protocol/sidebar.ts';
 import { RELAY_URL } from './config.ts';
 import { emptyState, type PublishedDoc } from './logic/state.ts';
-import { currentError, sentToday } from './logic/status.ts';
+import { currentError, noteError, sentToday } from './logic/status.ts';
 import { clockWithoutDocumentAt, lastFailure, loadState, saveState, type Loaded } from './gas/properties.ts';
-import { callRelay, identityToken } from './gas/relay.ts';
+import { callRelay, identityToken, messageOf } from './gas/relay.ts';
 import { runningAs, today, withDocumentLock } from './gas/session.ts';
 import { activeSpreadsheet, removeAnchors, resolveRanges, selection, setAnchors } from './gas/sheets.ts';
 import { ensureTriggers, removeTriggers, triggersInstalled } from './gas/triggers.ts';
@@ -46,6 +46,7 @@ export function publish(options: PublishOptions): SidebarState {
   locked(() => {
     const loaded = loadState();
     let doc = loaded.state.doc;
+    const triggers = doc?.triggers ?? {};
     if (doc) {
       const answer = callRelay('patch', `/v1/docs/${encodeURIComponent(doc.docId)}`, identityToken(), JSON.stringify({ ...wanted, ranges }));
       if (answer.status === 404) doc = null; // unpublished elsewhere: publish afresh below
@@ -65,12 +66,21 @@ export function publish(options: PublishOptions): SidebarState {
       if (answer.outcome !== 'sent') throw new Error(`Could not publish: ${answer.problem}`);
       const { docId, shareId, ingestKey, viewUrl, embedUrl } = answer.body as PublishResponse;
       loaded.state = { ...emptyState(loaded.state.status), resync: true };
-      loaded.state.doc = { docId, shareId, ingestKey, viewUrl, embedUrl, ...wanted, ranges };
+      loaded.state.doc = { docId, shareId, ingestKey, viewUrl, embedUrl, ...wanted, ranges, triggers };
     }
     setAnchors(ss, ranges);
-    ensureTriggers(ss);
+    // The doc exists on the relay now: it is saved even when Google refuses a trigger, and the refusal is said.
+    let refused: unknown = null;
+    try {
+      loaded.state.doc!.triggers = ensureTriggers(ss, triggers);
+    } catch (error) {
+      refused = error;
+    }
     if (published(loaded)) catchUp(ss, loaded.state);
+    // Noted after the snapshot's send, which would otherwise supersede it.
+    if (refused) noteError(loaded.state.status, messageOf(refused), Date.now());
     saveState(loaded);
+    if (refused) throw refused;
   });
   return getState();
 }
@@ -85,9 +95,9 @@ function rotateKey(docId: string): string {
 export function unpublish(): SidebarState {
   const ss = activeSpreadsheet();
   locked(() => {
-    removeTriggers(ss);
     const loaded = loadState();
     const doc = loaded.state.doc;
+    removeTriggers(ss, doc?.triggers ?? {});
     if (!doc) return;
     const answer = callRelay('delete', `/v1/docs/${encodeURIComponent(doc.docId)}`, identityToken());
     if (answer.outcome !== 'sent' && answer.status !== 404) {
@@ -132,7 +142,7 @@ export function getState(): SidebarState {
     relayUrl: RELAY_URL,
     user: runningAs(),
     embedSnippet: doc ? `<script src="${doc.embedUrl}" async></script>\n<sheetcast-view share="${doc.shareId}"></sheetcast-view>` : null,
-    triggersInstalled: doc !== null && triggersInstalled(ss),
+    triggersInstalled: doc !== null && triggersInstalled(ss, doc.triggers ?? {}),
     pending: state.outbox.length,
     resync: state.resync,
     lastSentAt: state.status.lastSentAt,

@@ -39,7 +39,7 @@ function run(work: (ss: Spreadsheet, state: SyncState & { doc: PublishedDoc }) =
         }
         if (state.unknownToRelay) {
           // Unpublished elsewhere: stop firing, and forget the doc (the error stays for the sidebar).
-          removeTriggers(ss);
+          removeTriggers(ss, state.doc.triggers ?? {});
           removeAnchors(ss);
           loaded.state = emptyState(state.status);
         }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode } from '../protocol/wire.ts';
 import { api, connectViewer, snapshotOf } from './helpers/index.ts';
 import type { Execution } from './apps-script/harness.ts';
+import { FakeTrigger, TRIGGERS_PER_USER } from './apps-script/script-app.ts';
 import { ADDON_CLIENT_ID, EDITOR, PUBLISHER, startAddonWorld, type AddonWorld } from './apps-script/setup.ts';
 
 let world: AddonWorld;
@@ -99,12 +100,33 @@ describe('publishing', () => {
     for (const trigger of sheet.triggers()) expect(trigger.user).toBe(PUBLISHER);
   });
 
-  it('still holds one hourly trigger if Apps Script does not list it with the spreadsheet', () => {
+  // ScriptApp.getUserTriggers(spreadsheet) may or may not list time-driven triggers: both ways.
+  it.each([true, false])(
+    'holds one trigger of each kind however often publish is pressed, and stop removes all three (time-driven listed with the spreadsheet: %s)',
+    (listed) => {
+      const sheet = world.spreadsheet();
+      sheet.scriptApp.listsClockTriggers = listed;
+      sheet.run(PUBLISHER, 'publish', { title: 'T', ranges: RANGES, access: 'link', allow: [] });
+      sheet.run(PUBLISHER, 'publish', { title: 'T', ranges: [{ sheet: 'Sheet1', range: 'A1:C3' }], access: 'link', allow: [] });
+      expect(ourTriggers(sheet)).toEqual(['hourlyCheck:CLOCK/1h', 'onSheetChange:ON_CHANGE', 'onSheetEdit:ON_EDIT']);
+      expect(sheet.run(PUBLISHER, 'getState').triggersInstalled).toBe(true);
+      sheet.run(PUBLISHER, 'unpublish');
+      expect(sheet.triggers()).toEqual([]);
+    },
+  );
+
+  it('says so, and keeps the doc, when Google refuses a trigger because the publisher holds 20 across their spreadsheets', () => {
     const sheet = world.spreadsheet();
-    sheet.scriptApp.listsClockTriggers = false;
-    sheet.run(PUBLISHER, 'publish', { title: 'T', ranges: RANGES, access: 'link', allow: [] });
-    sheet.run(PUBLISHER, 'publish', { title: 'T', ranges: RANGES, access: 'link', allow: [] });
-    expect(ourTriggers(sheet)).toEqual(['hourlyCheck:CLOCK/1h', 'onSheetChange:ON_CHANGE', 'onSheetEdit:ON_EDIT']);
+    // Six other published spreadsheets hold 18 of this user's triggers; the edit and change triggers fit, the hourly one does not.
+    for (let i = 0; i < TRIGGERS_PER_USER - 2; i++) sheet.scriptApp.triggers.push(new FakeTrigger(`other-${i}`, 'onSheetEdit', 'ON_EDIT', PUBLISHER, `other-doc-${i}`, null));
+    expect(() => sheet.run(PUBLISHER, 'publish', { title: 'T', ranges: RANGES, access: 'link', allow: [] })).toThrow(/20 Sheetcast triggers across all their spreadsheets/);
+    const state = sheet.run(PUBLISHER, 'getState');
+    expect(state.published).toBe(true);
+    expect(state.triggersInstalled).toBe(false);
+    expect(state.lastError).toMatch(/Stop publishing a spreadsheet you no longer need/);
+    // One spreadsheet stopped elsewhere frees room: publishing again completes the set.
+    sheet.scriptApp.triggers.splice(0, 3);
+    expect(sheet.run(PUBLISHER, 'publish', { title: 'T', ranges: RANGES, access: 'link', allow: [] }).triggersInstalled).toBe(true);
   });
 
   it('keeps the link when published again with other ranges, and sends their snapshot', async () => {

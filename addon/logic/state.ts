@@ -7,6 +7,13 @@ import { readBlob, writeBlob, type PropertyMap } from './blob.ts';
 
 export type { RecentSend };
 
+/** The unique ids of this spreadsheet's installable triggers, as the publisher created them. */
+export interface TriggerIds {
+  edit?: string;
+  change?: string;
+  check?: string;
+}
+
 export interface PublishedDoc {
   docId: string;
   shareId: string;
@@ -17,6 +24,7 @@ export interface PublishedDoc {
   access: Access;
   allow: string[];
   ranges: PublishedRange[];
+  triggers?: TriggerIds;
 }
 
 /** A request the relay has not acknowledged yet, re-sent as is (same batchId) by a later run. */

@@ -1,7 +1,8 @@
 /// <reference types="google-apps-script" />
 // ScriptApp for an editor add-on: installable triggers recorded per user and document, with
 // the add-on limits (one trigger of each event type per user per document; time-driven at
-// most hourly), and getIdentityToken from the test's token issuer.
+// most hourly: workspace/add-ons/concepts/editor-triggers), the quota of 20 triggers per user
+// per script (guides/services/quotas), and getIdentityToken from the test's token issuer.
 import { Scope, type Runtime } from './execution.ts';
 import type { FakeSpreadsheet } from './spreadsheet.ts';
 
@@ -44,6 +45,9 @@ export class FakeTrigger implements Pick<Trigger, 'getEventType' | 'getHandlerFu
     return this.id;
   }
 }
+
+/** Triggers one user may hold in one script, across every document (quotas: "Triggers 20 / user / script"). */
+export const TRIGGERS_PER_USER = 20;
 
 const EVENT_WORDS: Record<TriggerEvent, string> = {
   ON_EDIT: 'edit',
@@ -107,6 +111,9 @@ export class FakeScriptApp implements Pick<GoogleAppsScript.Script.ScriptApp, 'g
         throw this._runtime.realm.error(
           `This add-on has created too many ${EVENT_WORDS[event]} triggers in this document for this Google user account. Try deleting one or more of the triggers.`,
         );
+      }
+      if (this.triggers.filter((t) => t.user === user).length >= TRIGGERS_PER_USER) {
+        throw this._runtime.realm.error('This script has too many triggers. Triggers must be deleted from the script before more can be added.');
       }
       const trigger = new FakeTrigger(String(this._nextId++), functionName, event, user, documentId, everyHours);
       this.triggers.push(trigger);
