@@ -93,7 +93,7 @@ function deliver(state: Published, entry: OutboxEntry): Outcome {
   const answer = callRelay(entry.method, entry.path, state.doc.ingestKey, entry.payload);
   const now = Date.now();
   if (answer.outcome === 'sent') {
-    noteSent(state.status, { at: now, kind: entry.method === 'put' ? 'snapshot' : 'edits', cells: entry.cells, ranges: rangesOf(entry) }, today(now));
+    noteSent(state.status, { at: now, kind: entry.method === 'put' ? 'snapshot' : 'edits', cells: entry.cells, ranges: rangesOf(entry) }, today());
   } else if (answer.outcome === 'retry') {
     const waiting = state.outbox.includes(entry) ? state.outbox.length : state.outbox.length + 1;
     noteError(state.status, `${answer.problem} ${waiting} batch${waiting === 1 ? '' : 'es'} will be sent again.`, now);

@@ -31,7 +31,7 @@ export interface SidebarState {
   viewUrl: string | null;
   /** The relay's embed script. */
   embedUrl: string | null;
-  /** Batches delivered to the relay since midnight in the script's time zone. */
+  /** Batches delivered to the relay since midnight in the spreadsheet's time zone. */
   sentToday: number;
   /** The last problem in words, unless a later send succeeded; null when all is well. */
   lastError: string | null;

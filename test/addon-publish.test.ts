@@ -193,6 +193,23 @@ describe('publishing', () => {
   });
 });
 
+describe('sends of today', () => {
+  it("are counted by the spreadsheet's day, not by UTC's", () => {
+    // UTC+14 or UTC-12, whichever has another date than UTC right now.
+    const timeZone = new Date().getUTCHours() >= 12 ? 'Pacific/Kiritimati' : 'Etc/GMT+12';
+    const localDay = new Intl.DateTimeFormat('en-CA', { timeZone }).format(new Date());
+    expect(localDay).not.toBe(new Date().toISOString().slice(0, 10));
+    const sheet = world.spreadsheet({ timeZone });
+    sheet.run(PUBLISHER, 'publish', { title: 'T', ranges: RANGES, access: 'link', allow: [] });
+    // Five sends earlier on the spreadsheet's day.
+    const key = 'status.0';
+    const stored = JSON.parse(sheet.properties.document.map.get(key)!) as { day: string; sentToday: number };
+    sheet.properties.document.map.set(key, JSON.stringify({ ...stored, day: localDay, sentToday: 5 }));
+    sheet.edit(EDITOR, 'Sheet1', 'A1', 'x');
+    expect(sheet.run(PUBLISHER, 'getState').sentToday).toBe(6);
+  });
+});
+
 describe('other editors', () => {
   it("see the publication in their sidebar but cannot change or stop someone else's", () => {
     const sheet = world.spreadsheet();

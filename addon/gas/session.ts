@@ -1,8 +1,21 @@
 // Who runs the add-on, when, and the document lock that serializes its runs.
 
-/** Today's date (YYYY-MM-DD) in the script's time zone: what "sent today" counts. */
-export function today(at: number = Date.now()): string {
-  return Utilities.formatDate(new Date(at), Session.getScriptTimeZone(), 'yyyy-MM-dd');
+let spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet | null = null;
+let day: string | null = null;
+
+/**
+ * "Today" is the spreadsheet's day (File > Settings > Time zone): the add-on project's own
+ * time zone is the developer's (UTC), not the publisher's. Read at the first `today()`.
+ */
+export function countDaysIn(ss: GoogleAppsScript.Spreadsheet.Spreadsheet): void {
+  spreadsheet = ss;
+  day = null;
+}
+
+/** Today's date (YYYY-MM-DD) where the spreadsheet is; read once, as an execution lasts minutes at most. */
+export function today(): string {
+  day ??= Utilities.formatDate(new Date(), spreadsheet?.getSpreadsheetTimeZone() ?? Session.getScriptTimeZone(), 'yyyy-MM-dd');
+  return day;
 }
 
 /** The account the add-on runs as (for trigger runs: the publisher). */

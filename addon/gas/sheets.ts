@@ -4,6 +4,7 @@
 import { formatA1, type Rect } from '../../protocol/a1.ts';
 import type { PublishedRange, RangeValues } from '../../protocol/wire.ts';
 import { rangeRect } from '../logic/clip.ts';
+import { countDaysIn } from './session.ts';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 type Range = GoogleAppsScript.Spreadsheet.Range;
@@ -13,6 +14,7 @@ const ANCHOR_PREFIX = 'Sheetcast_';
 export function activeSpreadsheet(): Spreadsheet {
   const ss = SpreadsheetApp.getActiveSpreadsheet();
   if (!ss) throw new Error('Sheetcast runs inside a spreadsheet.');
+  countDaysIn(ss);
   return ss;
 }
 

@@ -22,7 +22,7 @@ export interface AddonWorld {
   /** The clasp rootDir the build wrote. */
   dir: string;
   /** A fresh spreadsheet with the add-on installed. */
-  spreadsheet(options?: { id?: string; name?: string; identityToken?: (email: string) => string }): AppsScriptHarness;
+  spreadsheet(options?: { id?: string; name?: string; timeZone?: string; identityToken?: (email: string) => string }): AppsScriptHarness;
   close(): Promise<void>;
 }
 
@@ -44,6 +44,7 @@ export async function startAddonWorld(options: { sidebar?: boolean } = {}): Prom
         dir,
         spreadsheetId: options.id ?? `1Spreadsheet${++count}${Date.now().toString(36)}`,
         spreadsheetName: options.name,
+        spreadsheetTimeZone: options.timeZone,
         identityToken: options.identityToken ?? ((email) => google.idToken({ sub: `google-${email}`, email, aud: ADDON_CLIENT_ID, emailVerified: true })),
       });
       harnesses.push(harness);
