@@ -22,7 +22,7 @@ export const Access = Type.Union([Type.Literal('link'), Type.Literal('restricted
 export type Access = Static<typeof Access>;
 
 /** An email address, or `@domain` for a whole domain. */
-const AllowEntry = Type.String({ pattern: '^([^@\\s]+@|@)[^@\\s]+\\.[^@\\s]+$', maxLength: 320 });
+const AllowEntry = Type.String({ pattern: '^([^@\\s\\u0000]+@|@)[^@\\s\\u0000]+\\.[^@\\s\\u0000]+$', maxLength: 320 });
 export const Allow = Type.Array(AllowEntry, { maxItems: Limits.allowEntries });
 
 export const PublishedRange = Type.Object({ sheet: Sheet, range: Range }, { additionalProperties: false });

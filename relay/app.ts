@@ -13,6 +13,7 @@ import bench from './plugins/bench.ts';
 import bus from './plugins/bus.ts';
 import docs from './plugins/docs.ts';
 import google from './plugins/google.ts';
+import headers from './plugins/headers.ts';
 import hub from './plugins/hub.ts';
 import metrics from './plugins/metrics.ts';
 import session from './plugins/session.ts';
@@ -80,6 +81,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     frameworkErrors: answerError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // Every body is JSON (the Drive webhook takes its own): text/plain is refused with 415, not parsed and refused as invalid.
+  app.removeContentTypeParser('text/plain');
   app.decorate('config', config);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -88,6 +91,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.setErrorHandler(answerError);
   app.setNotFoundHandler((request, reply) => sendError(reply, 'not_found', `no route for ${request.method} ${request.url.split('?')[0]}`));
 
+  await app.register(headers);
   await app.register(metrics);
   await app.register(store, { config });
   await app.register(bus);

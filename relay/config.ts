@@ -54,6 +54,7 @@ export interface Config {
   maxBufferedBytes: number;
   maxViewersPerDoc: number;
   maxConnectionsPerIp: number;
+  viewerFramesPerMinute: number;
   pingIntervalMs: number;
   presenceIntervalMs: number;
   /** `npm run bench`: serve process figures on a loopback-only `/debug/stats`. */
@@ -202,6 +203,7 @@ export const VARIABLES = {
   SHEETCAST_MAX_BUFFERED_BYTES: whole(4 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
   SHEETCAST_MAX_VIEWERS_PER_DOC: whole(20_000, 1, 10_000_000),
   SHEETCAST_MAX_CONNECTIONS_PER_IP: whole(1_000, 1, 10_000_000),
+  SHEETCAST_VIEWER_FRAMES_PER_MINUTE: whole(60, 1, 1_000_000),
   SHEETCAST_PING_MS: whole(30_000, 100, HOUR),
   SHEETCAST_PRESENCE_MS: whole(1_000, 50, 60_000),
   SHEETCAST_BENCH: flag(false),
@@ -310,6 +312,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxBufferedBytes: v.SHEETCAST_MAX_BUFFERED_BYTES,
     maxViewersPerDoc: v.SHEETCAST_MAX_VIEWERS_PER_DOC,
     maxConnectionsPerIp: v.SHEETCAST_MAX_CONNECTIONS_PER_IP,
+    viewerFramesPerMinute: v.SHEETCAST_VIEWER_FRAMES_PER_MINUTE,
     pingIntervalMs: v.SHEETCAST_PING_MS,
     presenceIntervalMs: v.SHEETCAST_PRESENCE_MS,
     bench: v.SHEETCAST_BENCH,

@@ -4,20 +4,36 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 
-const SHARE_IN_PATH = /^(\/(?:view|v1\/shares)\/)([^/?#]+)/;
-const SHARE_IN_QUERY = /([?&]share=)([^&#]*)/;
-/** The OAuth callback's code and state are one-use secrets, and a sign-in's return path holds a share id. */
-const OAUTH_IN_QUERY = /([?&](?:code|state|return)=)([^&#]*)/g;
+const SHARE_IN_PATH = /^(\/+(?:view|v1\/+shares)\/+)([^/?#]+)/i;
+/** Query values that are secrets: share ids (capabilities), OAuth's one-use code and state, and a sign-in's return path (it holds a share id). */
+const SECRET_PARAMS = new Set(['share', 'code', 'state', 'return']);
+const PARAM = /([?&;])([^=&#;]*)(=?)([^&#;]*)/g;
 
 function mask(id: string): string {
   return id.length > 4 ? `${id.slice(0, 4)}…` : '…';
 }
 
+/** A parameter's name as the query parser reads it (`%73hare`, `SHARE` and `share` are one to a reader). */
+function paramName(raw: string): string {
+  try {
+    return decodeURIComponent(raw.replaceAll('+', ' ')).toLowerCase();
+  } catch {
+    return raw.toLowerCase();
+  }
+}
+
 export function redactUrl(url: string): string {
-  return url
-    .replace(SHARE_IN_PATH, (_, p: string, id: string) => p + mask(id))
-    .replace(SHARE_IN_QUERY, (_, p: string, id: string) => p + mask(id))
-    .replace(OAUTH_IN_QUERY, (_, p: string) => `${p}…`);
+  const q = url.indexOf('?');
+  const [path, query] = q === -1 ? [url, ''] : [url.slice(0, q), url.slice(q)];
+  return (
+    path.replace(SHARE_IN_PATH, (_, p: string, id: string) => p + mask(id)) +
+    // Every occurrence: a repeated or encoded parameter name must not carry the value past.
+    query.replace(PARAM, (all, sep: string, name: string, eq: string, value: string) => {
+      const secret = paramName(name);
+      if (!SECRET_PARAMS.has(secret)) return all;
+      return `${sep}${name}${eq}${secret === 'share' ? mask(value) : '…'}`;
+    })
+  );
 }
 
 export const serializers = {

@@ -44,7 +44,7 @@ afterEach(async () => {
 async function setUp(): Promise<{ bus: LocalBus; ingestor: Ingestor; doc: DocRecord }> {
   ({ store } = openSqlite(':memory:', { historyLimit: 100, batchIdLimit: 100 }));
   const bus = new LocalBus();
-  hub = new Hub(store, bus, { maxBufferedBytes: 1 << 20, maxViewersPerDoc: 100, maxConnectionsPerIp: 100, pingIntervalMs: 60_000, presenceIntervalMs: 60_000 }, noMetrics, () => {});
+  hub = new Hub(store, bus, { maxBufferedBytes: 1 << 20, maxViewersPerDoc: 100, maxConnectionsPerIp: 100, viewerFramesPerMinute: 60, pingIntervalMs: 60_000, presenceIntervalMs: 60_000 }, noMetrics, () => {});
   const ingestor = new Ingestor(store, bus, limits, { batch() {} });
   const doc = await store.createDoc({
     docId: 'd1', shareId: 's1', ownerId: 'admin', spreadsheetId: 'x', title: 'T',

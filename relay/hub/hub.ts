@@ -10,6 +10,7 @@ import { Admissions } from './admission.ts';
 import { Broadcast, TEXT } from './broadcast.ts';
 import { CatchUp, type Resume } from './catch-up.ts';
 import { ConnectionLimits } from './connections.ts';
+import { budgetFrames } from './frame-budget.ts';
 import { toFrame, type LiveDoc } from './live-doc.ts';
 import { LiveDocs } from './live-docs.ts';
 import { Presence } from './presence.ts';
@@ -20,6 +21,8 @@ export interface HubOptions {
   maxBufferedBytes: number;
   maxViewersPerDoc: number;
   maxConnectionsPerIp: number;
+  /** Messages and pings a viewer may send a minute (it should send none but pongs). */
+  viewerFramesPerMinute: number;
   pingIntervalMs: number;
   presenceIntervalMs: number;
 }
@@ -47,11 +50,13 @@ export class Hub {
   readonly #catchUp: CatchUp;
   readonly #presence: Presence;
   readonly #socketDoc = new WeakMap<WebSocket, LiveDoc>();
+  readonly #viewerFramesPerMinute: number;
   #closing = false;
 
   constructor(store: Store, bus: Bus, options: HubOptions, metrics: HubMetrics, catchUpFailed: CatchUpFailed) {
     this.#store = store;
     this.#metrics = metrics;
+    this.#viewerFramesPerMinute = options.viewerFramesPerMinute;
     this.#connections = new ConnectionLimits(options.maxConnectionsPerIp);
     this.#admissions = new Admissions(options.maxViewersPerDoc, metrics);
     this.#docs = new LiveDocs(store, metrics, {
@@ -95,6 +100,7 @@ export class Hub {
    */
   async join(socket: WebSocket, shareId: string, ip: string, resume: Resume | null, email: string | null = null): Promise<void> {
     if (!this.#connections.take(ip)) return socket.close(CloseCode.TooManyConnections, 'too many connections from this address');
+    budgetFrames(socket, this.#viewerFramesPerMinute);
     socket.once('close', () => this.#leave(socket, ip));
 
     let live = this.#docs.byShare(shareId);

@@ -71,7 +71,10 @@ export default fp(
       try {
         payload = (await google.verifyIdToken({ idToken: token, audience: config.googleClientIds })).getPayload();
       } catch (error) {
-        throw fail('unauthorized', `invalid Google ID token: ${(error as Error).message.split('\n')[0]}`);
+        // The library's message may quote the token: only its kind goes back, never its words.
+        const said = (error as Error).message;
+        const reason = /too late|expired/i.test(said) ? 'it has expired' : /audience|recipient/i.test(said) ? 'it was issued to another client' : 'Google did not sign it';
+        throw fail('unauthorized', `invalid Google ID token: ${reason}`);
       }
       if (!payload?.sub) throw fail('unauthorized', 'the Google ID token has no subject');
       if (payload.email_verified !== true) throw fail('unauthorized', 'the Google account\'s email is not verified');

@@ -1,6 +1,6 @@
 // One SQLite file through node:sqlite, WAL with synchronous=FULL so an acknowledged edit survives
 // a crash of the process or of the machine; shared by the doc store and the Google records.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
@@ -75,7 +75,12 @@ export class SqliteConnection {
   #held: Promise<void> | null = null;
 
   constructor(path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') {
+      // Docs, ingest-key hashes and Google tokens: the owner's alone (SQLite gives -wal and -shm the file's mode).
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      closeSync(openSync(path, 'a', 0o600));
+      chmodSync(path, 0o600);
+    }
     this.db = new DatabaseSync(path);
     this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;');
     const { user_version: version } = this.db.prepare('PRAGMA user_version').get() as { user_version: number };

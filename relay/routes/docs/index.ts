@@ -45,7 +45,8 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         allow: body.allow ?? [],
       });
       request.log.info({ docId: doc.docId, owner: principal.id }, 'doc published');
-      return reply.code(201).send({
+      // The answer holds the ingest key: no cache, shared or private, may keep it.
+      return reply.code(201).header('cache-control', 'no-store').send({
         docId: doc.docId,
         shareId: doc.shareId,
         ingestKey,
@@ -84,8 +85,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/v1/docs/:docId/rotate-key',
     { schema: { params: DocParams, response: { 200: RotateKeyResponse, ...errors } } },
-    async (request) => {
+    async (request, reply) => {
       const doc = await app.ownedDoc(request, request.params.docId);
+      reply.header('cache-control', 'no-store');
       return { ingestKey: await docs.rotateKey(doc.docId) };
     },
   );

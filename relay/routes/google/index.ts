@@ -37,6 +37,13 @@ const errors = { 400: ApiError, 401: ApiError, 403: ApiError, 404: ApiError, 409
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   const { config, store, googleRecords, sessions } = app;
 
+  /** A path on this relay as the URL parser writes it: percent-encoded, so it is a valid Location header. */
+  const returnPath = (path: string) => {
+    const url = new URL(path, config.publicUrl);
+    if (url.origin !== new URL(config.publicUrl).origin) throw fail('invalid_request', 'return must be a path on this relay');
+    return url.pathname + url.search + url.hash;
+  };
+
   const connectUrl = (docId: string) => `${config.publicUrl}/auth/google/start?purpose=connect&doc=${encodeURIComponent(docId)}`;
 
   app.get('/auth/google/start', { schema: { querystring: StartQuery } }, async (request, reply) => {
@@ -49,7 +56,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       verifier: codeVerifier,
       nonce: randomId(24),
       purpose,
-      returnTo: request.query.return ?? null,
+      returnTo: request.query.return ? returnPath(request.query.return) : null,
       docId: request.query.doc ?? null,
       expiresAt: Date.now() + STATE_TTL_S * 1000,
     };

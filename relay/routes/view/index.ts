@@ -50,6 +50,8 @@ const PAGE_CSP = [
   "img-src 'self' data:",
   "base-uri 'none'",
   "form-action 'none'",
+  // Other sites show a share with embed.js, never by framing this page (it may hold a sign-in button).
+  "frame-ancestors 'none'",
 ].join('; ');
 
 interface PageContent {
