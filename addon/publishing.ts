@@ -10,7 +10,7 @@ import { callRelay, identityToken, messageOf } from './gas/relay.ts';
 import { runningAs, today, withDocumentLock } from './gas/session.ts';
 import { activeSpreadsheet, removeAnchors, resolveRanges, selection, setAnchors } from './gas/sheets.ts';
 import { ensureTriggers, removeTriggers, triggersInstalled } from './gas/triggers.ts';
-import { catchUp } from './sync.ts';
+import { catchUp, followHidden } from './sync.ts';
 
 const LOCK_WAIT_MS = 30_000;
 
@@ -76,7 +76,10 @@ export function publish(options: PublishOptions): SidebarState {
     } catch (error) {
       refused = error;
     }
-    if (published(loaded)) catchUp(ss, loaded.state);
+    if (published(loaded)) {
+      followHidden(ss, loaded.state);
+      catchUp(ss, loaded.state);
+    }
     // Noted after the snapshot's send, which would otherwise supersede it.
     if (refused) noteError(loaded.state.status, messageOf(refused), Date.now());
     saveState(loaded);

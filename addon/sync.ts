@@ -15,7 +15,8 @@ import type { OutboxEntry, PublishedDoc, SyncState } from './logic/state.ts';
 import { noteError, noteSent } from './logic/status.ts';
 import { callRelay, identityToken } from './gas/relay.ts';
 import { today } from './gas/session.ts';
-import { readAnchors, readRanges, readValues, setAnchors } from './gas/sheets.ts';
+import { maskHidden, sameHidden } from './logic/hidden.ts';
+import { readAnchors, readHidden, readRanges, readValues, setAnchors } from './gas/sheets.ts';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 type Published = SyncState & { doc: PublishedDoc };
@@ -54,6 +55,8 @@ function sendInOrder(state: Published, batches: OutboxEntry[]): Outcome {
  * fires no onEdit: the repair pass sends whatever differs.
  */
 export function syncChange(ss: Spreadsheet, state: Published, changeType: string): void {
+  // Hiding or showing rows and columns, and filtering, fire nothing but a change.
+  followHidden(ss, state);
   if (!STRUCTURAL.includes(changeType)) return syncEdit(ss, state, null);
   followAnchors(ss, state);
   state.resync = true;
@@ -63,9 +66,10 @@ export function syncChange(ss: Spreadsheet, state: Published, changeType: string
 /** The hourly run: catches what no trigger reports (formulas, API writes, other scripts). */
 export function syncCheck(ss: Spreadsheet, state: Published): void {
   followAnchors(ss, state);
+  followHidden(ss, state);
   if (!catchUp(ss, state)) return;
   const at = Date.now();
-  const values = readRanges(ss, state.doc.ranges);
+  const values = readPublished(ss, state);
   if (valuesHash(values) !== state.checkHash) sendSnapshot(state, values, at);
 }
 
@@ -75,7 +79,7 @@ export function catchUp(ss: Spreadsheet, state: Published): boolean {
   if (state.rangesChanged && !updateRanges(state)) return false;
   if (state.resync) {
     const at = Date.now(); // taken before reading: the values are at least this new
-    if (sendSnapshot(state, readRanges(ss, state.doc.ranges), at) === 'retry') return false;
+    if (sendSnapshot(state, readPublished(ss, state), at) === 'retry') return false;
   }
   return true;
 }
@@ -144,6 +148,19 @@ function updateRanges(state: Published): boolean {
   return true;
 }
 
+/** The published values as viewers may see them: hidden rows and columns empty. */
+function readPublished(ss: Spreadsheet, state: Published): RangeValues[] {
+  return readRanges(ss, state.doc.ranges).map((r) => ({ ...r, values: maskHidden(state.hidden, r.sheet, rangeRect(r), r.values) }));
+}
+
+/** Re-reads the hidden rows and columns; when they changed, the relay gets a snapshot with them empty. */
+export function followHidden(ss: Spreadsheet, state: Published): void {
+  const hidden = readHidden(ss, state.doc.ranges);
+  if (sameHidden(hidden, state.hidden)) return;
+  state.hidden = hidden;
+  state.resync = true;
+}
+
 /**
  * Re-reads where each published range's anchor is. A range that moved (rows or columns
  * inserted or removed above or inside it, its sheet renamed) is updated; one whose cells
@@ -180,7 +197,7 @@ function buildBatches(ss: Spreadsheet, state: Published, edited: { sheet: string
   const edits: RangeValues[] = [];
   const clips = edited ? clipToPublished(edited.sheet, edited.rect, doc.ranges) : [];
   for (const clip of clips) {
-    const values = readValues(ss, clip.sheet, clip.rect);
+    const values = maskHidden(state.hidden, clip.sheet, clip.rect, readValues(ss, clip.sheet, clip.rect));
     edits.push({ sheet: clip.sheet, range: formatA1(clip.rect), values });
     state.baselines[clip.index] = recordSent(rects[clip.index]!, state.baselines[clip.index] ?? '', clip.rect, values);
   }
@@ -192,7 +209,7 @@ function buildBatches(ss: Spreadsheet, state: Published, edited: { sheet: string
     const rect = rects[block.range]!;
     const sheet = doc.ranges[block.range]!.sheet;
     const part = { top: rect.top + block.top, bottom: rect.top + block.top + block.rows - 1, left: rect.left, right: rect.right };
-    const values = readValues(ss, sheet, part);
+    const values = maskHidden(state.hidden, sheet, part, readValues(ss, sheet, part));
     const skip = clips.filter((c) => c.sheet === sheet).map((c) => c.rect);
     const repair = repairBlock(sheet, rect, state.baselines[block.range] ?? '', block, values, skip);
     edits.push(...repair.edits);

@@ -283,6 +283,42 @@ describe.each([
   });
 });
 
+describe('hidden rows and columns', () => {
+  it('never sends the values of rows or columns hidden by a person, nor of rows a filter hides', async () => {
+    const sheet = world.spreadsheet();
+    sheet.writeSilently('Sheet1', 'A1:C3', [
+      ['Name', 'Points', 'Salary'],
+      ['Ada', 10, 'secret-1'],
+      ['Bob', 7, 'secret-2'],
+    ]);
+    sheet.spreadsheet.sheet('Sheet1').hideColumns(3);
+    sheet.spreadsheet.sheet('Sheet1').hideRows(3);
+    const { shareId } = sheet.run(PUBLISHER, 'publish', { title: 'Board', ranges: [{ sheet: 'Sheet1', range: 'A1:C3' }], access: 'link', allow: [] });
+    expect((await snapshotOf(world.relay, shareId!)).ranges[0]!.values).toEqual([
+      ['Name', 'Points', ''],
+      ['Ada', '10', ''],
+      ['', '', ''],
+    ]);
+    const viewer = await connectViewer(world.relay, shareId!);
+    await viewer.next('snapshot');
+    // Typing into hidden cells (a row shown while another is hidden) sends them empty.
+    const runs = ok(sheet.edit(EDITOR, 'Sheet1', 'B3:C3', [['8', 'secret-3']]));
+    for (const run of runs) for (const fetch of run.fetches) expect(fetch.payload ?? '').not.toMatch(/secret|"8"/);
+    // A filter that hides Ada's row: reported only as a change.
+    ok(sheet.change(EDITOR, 'OTHER', (ss) => ss.sheet('Sheet1').filter([2])));
+    await eventually(async () => expect((await snapshotOf(world.relay, shareId!)).ranges[0]!.values[1]).toEqual(['', '', '']));
+    // Shown again: the row's current values go out.
+    ok(sheet.change(EDITOR, 'OTHER', (ss) => (ss.sheet('Sheet1').filter(null), ss.sheet('Sheet1').showRows(3))));
+    await eventually(async () => expect((await snapshotOf(world.relay, shareId!)).ranges[0]!.values).toEqual([
+      ['Name', 'Points', ''],
+      ['Ada', '10', ''],
+      ['Bob', '8', ''],
+    ]));
+    expect(JSON.stringify(viewer.frames)).not.toMatch(/secret/);
+    viewer.close();
+  });
+});
+
 describe('deleted ranges', () => {
   it('stops publishing a range whose sheet was deleted and keeps the others', async () => {
     const sheet = world.spreadsheet();

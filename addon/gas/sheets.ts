@@ -4,6 +4,7 @@
 import { formatA1, type Rect } from '../../protocol/a1.ts';
 import type { PublishedRange, RangeValues } from '../../protocol/wire.ts';
 import { rangeRect } from '../logic/clip.ts';
+import type { Hidden } from '../logic/hidden.ts';
 import { countDaysIn } from './session.ts';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
@@ -33,6 +34,34 @@ export function readValues(ss: Spreadsheet, sheetName: string, rect: Rect): stri
 
 export function readRanges(ss: Spreadsheet, ranges: readonly PublishedRange[]): RangeValues[] {
   return ranges.map((r) => ({ sheet: r.sheet, range: r.range, values: readValues(ss, r.sheet, rangeRect(r)) }));
+}
+
+/**
+ * Which rows and columns of the published ranges are hidden, by a person or by a filter.
+ * Sheets offers no call for many rows at once: one call per row (two while a filter is on)
+ * and one per column, so this runs on changes and the hourly check, not on edits.
+ */
+export function readHidden(ss: Spreadsheet, ranges: readonly PublishedRange[]): Hidden {
+  const hidden: Hidden = {};
+  for (const r of ranges) {
+    const sheet = ss.getSheetByName(r.sheet);
+    if (!sheet) continue;
+    const rect = rangeRect(r);
+    const filtered = sheet.getFilter() !== null;
+    const lines = (hidden[r.sheet] ??= { rows: [], columns: [] });
+    for (let row = rect.top; row <= rect.bottom; row++) {
+      if (!lines.rows.includes(row) && (sheet.isRowHiddenByUser(row) || (filtered && sheet.isRowHiddenByFilter(row)))) lines.rows.push(row);
+    }
+    for (let column = rect.left; column <= rect.right; column++) {
+      if (!lines.columns.includes(column) && sheet.isColumnHiddenByUser(column)) lines.columns.push(column);
+    }
+  }
+  for (const [sheet, lines] of Object.entries(hidden)) {
+    if (lines.rows.length + lines.columns.length === 0) delete hidden[sheet];
+    lines.rows.sort((a, b) => a - b);
+    lines.columns.sort((a, b) => a - b);
+  }
+  return hidden;
 }
 
 /** Checks that each range names an existing sheet and fits in it; returns them in canonical A1. */

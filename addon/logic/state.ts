@@ -4,6 +4,7 @@ import type { RecentSend } from '../../protocol/sidebar.ts';
 import type { Access, PublishedRange } from '../../protocol/wire.ts';
 import type { Baseline, Cursor } from './baseline.ts';
 import { readBlob, writeBlob, type PropertyMap } from './blob.ts';
+import type { Hidden } from './hidden.ts';
 
 export type { RecentSend };
 
@@ -57,6 +58,8 @@ export interface SyncState {
   checkHash: string;
   /** One per published range, same order. */
   baselines: Baseline[];
+  /** Hidden rows and columns of the published ranges, as last read (values there go out empty). */
+  hidden: Hidden;
   status: Status;
   /** Set during a run when the relay answered 404 for the doc: it was unpublished elsewhere. Not stored. */
   unknownToRelay?: boolean;
@@ -67,7 +70,7 @@ export function emptyStatus(): Status {
 }
 
 export function emptyState(status: Status = emptyStatus()): SyncState {
-  return { doc: null, outbox: [], resync: false, rangesChanged: false, cursor: { range: 0, row: 0 }, checkHash: '', baselines: [], status };
+  return { doc: null, outbox: [], resync: false, rangesChanged: false, cursor: { range: 0, row: 0 }, checkHash: '', baselines: [], hidden: {}, status };
 }
 
 function parse<T>(text: string | null | undefined, fallback: T): T {
@@ -88,6 +91,7 @@ export function encodeState(state: SyncState): PropertyMap {
   writeBlob(map, 'doc', JSON.stringify(state.doc));
   map['sync'] = JSON.stringify({ resync: state.resync, rangesChanged: state.rangesChanged, cursor: state.cursor, checkHash: state.checkHash });
   if (state.outbox.length > 0) writeBlob(map, 'outbox', JSON.stringify(state.outbox));
+  if (Object.keys(state.hidden).length > 0) writeBlob(map, 'hidden', JSON.stringify(state.hidden));
   state.baselines.forEach((baseline, i) => {
     if (baseline) writeBlob(map, `base${i}`, baseline);
   });
@@ -115,5 +119,6 @@ export function decodeState(map: PropertyMap): SyncState {
     else state.resync = true;
   }
   state.baselines = state.doc.ranges.map((_, i) => readBlob(map, `base${i}`) ?? '');
+  state.hidden = parse<Hidden>(readBlob(map, 'hidden'), {});
   return state;
 }

@@ -178,9 +178,20 @@ export class FakeSheet implements Pick<
   | 'deleteRows'
   | 'insertColumnsBefore'
   | 'deleteColumns'
+  | 'hideRows'
+  | 'showRows'
+  | 'hideColumns'
+  | 'showColumns'
+  | 'isRowHiddenByUser'
+  | 'isRowHiddenByFilter'
+  | 'isColumnHiddenByUser'
 > {
   /** Sparse rows of cells, 0-based inside. */
   private _cells: (Cell | undefined)[][] = [];
+  private readonly _hiddenRows = new Set<number>();
+  private readonly _hiddenColumns = new Set<number>();
+  /** Rows the sheet's filter hides; null while the sheet has no filter. */
+  private _filtered: Set<number> | null = null;
   private _maxRows = 1000;
   private _maxColumns = 26;
 
@@ -259,6 +270,36 @@ export class FakeSheet implements Pick<
   }
   deleteColumns(columnPosition: number, howMany: number): void {
     this._delete('column', columnPosition, howMany);
+  }
+
+  hideRows(rowIndex: number, numRows = 1): void {
+    for (let r = rowIndex; r < rowIndex + numRows; r++) this._hiddenRows.add(r);
+  }
+  showRows(rowIndex: number, numRows = 1): void {
+    for (let r = rowIndex; r < rowIndex + numRows; r++) this._hiddenRows.delete(r);
+  }
+  hideColumns(columnIndex: number, numColumns = 1): void {
+    for (let c = columnIndex; c < columnIndex + numColumns; c++) this._hiddenColumns.add(c);
+  }
+  showColumns(columnIndex: number, numColumns = 1): void {
+    for (let c = columnIndex; c < columnIndex + numColumns; c++) this._hiddenColumns.delete(c);
+  }
+  isRowHiddenByUser(rowPosition: number): boolean {
+    return this._hiddenRows.has(rowPosition);
+  }
+  isRowHiddenByFilter(rowPosition: number): boolean {
+    return this._filtered?.has(rowPosition) ?? false;
+  }
+  isColumnHiddenByUser(columnPosition: number): boolean {
+    return this._hiddenColumns.has(columnPosition);
+  }
+  /** The sheet's filter (its criteria are the test's business: `filter` says which rows it hides), or null. */
+  getFilter(): { remove: () => void } | null {
+    return this._filtered ? { remove: () => (this._filtered = null) } : null;
+  }
+  /** A person filters the sheet so that these rows are hidden; null removes the filter. */
+  filter(hiddenRows: number[] | null): void {
+    this._filtered = hiddenRows ? new Set(hiddenRows) : null;
   }
 
   cell(row: number, col: number): Cell | undefined {
