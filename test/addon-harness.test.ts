@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppsScriptHarness, messageOf } from './apps-script/harness.ts';
 import { PROPERTY_STORE_BYTES, PROPERTY_VALUE_BYTES } from './apps-script/services.ts';
+import { newExecution } from './apps-script/execution.ts';
 
 const ALL_SCOPES = [
   'https://www.googleapis.com/auth/spreadsheets.currentonly',
@@ -24,6 +25,8 @@ function onOpen(e) { SpreadsheetApp.getUi().createMenu('Probe').addItem('Go', 'p
 function readProperties() { return PropertiesService.getDocumentProperties().getProperties(); }
 function fetchUrl(url, mute) { var r = UrlFetchApp.fetch(url, { muteHttpExceptions: mute }); return r.getResponseCode() + ' ' + r.getContentText(); }
 function holdLock() { return LockService.getDocumentLock().tryLock(1000); }
+function saveAfterKill() { try { for (;;) SpreadsheetApp.getActiveSpreadsheet().getName(); } catch (e) { PropertiesService.getDocumentProperties().setProperty('saved', 'yes'); } }
+function onEditProbe(e) { PropertiesService.getDocumentProperties().setProperty('edited', e.range.getA1Notation()); }
 function private_() { return 'hidden'; }
 `;
 
@@ -135,6 +138,25 @@ describe('LockService', () => {
   });
 });
 
+describe('LockService waits', () => {
+  it('gets a lock that another execution frees within the timeout, after waiting for it, and times out otherwise', () => {
+    const h = harness();
+    h.locks.document.hold(newExecution('other', 'bob@example.com', 'FULL'), 2_000);
+    const late = h.execute('probe', { effectiveUser: 'alice@example.com', authMode: 'FULL' }, 'LockService.getDocumentLock().tryLock(1000)');
+    expect(late.result).toBe(false);
+    expect(late.waitedMs).toBe(1_000);
+    const patient = h.execute('probe', { effectiveUser: 'alice@example.com', authMode: 'FULL' }, 'LockService.getDocumentLock().tryLock(5000)');
+    expect(patient.result).toBe(true);
+    expect(patient.waitedMs).toBe(2_000);
+  });
+
+  it('has no document lock, no document properties and no active spreadsheet in an execution without a document', () => {
+    const h = harness();
+    const run = h.execute('probe', { effectiveUser: 'alice@example.com', authMode: 'FULL', document: false }, '[LockService.getDocumentLock(), PropertiesService.getDocumentProperties(), SpreadsheetApp.getActiveSpreadsheet()]');
+    expect(run.result).toEqual([null, null, null]);
+  });
+});
+
 describe('ScriptApp', () => {
   it('lets an add-on hold one trigger of each type per user per document', () => {
     const h = harness();
@@ -195,6 +217,79 @@ describe('UrlFetchApp', () => {
   it('fetches only URLs under the urlFetchWhitelist', () => {
     const h = harness({ oauthScopes: ALL_SCOPES, urlFetchWhitelist: ['https://relay.example.com/'] });
     expect(messageOf(h.execute('fetchUrl', { effectiveUser: 'a@x.com', authMode: 'FULL' }, `${serverUrl}/`, true).error)).toMatch(/urlFetchWhitelist/);
+  });
+});
+
+describe('limits', () => {
+  const as = { effectiveUser: 'alice@example.com', authMode: 'FULL' as const };
+
+  it('kills an execution at 6 minutes: the call that passes them throws, and so does every later one, in catch blocks too', () => {
+    const h = harness();
+    h.runtime.callMs = 1_000;
+    const run = h.execute('saveAfterKill', as);
+    expect(run.killed).toBe(true);
+    expect(messageOf(run.error)).toBe('Exceeded maximum execution time');
+    expect(run.elapsedMs).toBeGreaterThan(6 * 60_000);
+    expect(h.properties.document.map.get('saved')).toBeUndefined();
+  });
+
+  it("runs none of a user's triggers once their day of trigger runtime is spent", () => {
+    const h = harness();
+    probe(h, `ScriptApp.newTrigger('onEditProbe').forSpreadsheet(SpreadsheetApp.getActiveSpreadsheet()).onEdit().create()`);
+    const [first] = h.edit('bob@example.com', 'Sheet1', 'A1', 'x');
+    expect(first!.error).toBeUndefined();
+    expect(h.triggerTime.used.get('alice@example.com')).toBeGreaterThan(0);
+    h.triggerTime.used.set('alice@example.com', 90 * 60_000);
+    const [refused] = h.edit('bob@example.com', 'Sheet1', 'A2', 'y');
+    expect(messageOf(refused!.error)).toBe('Service using too much computer time for one day');
+    expect(h.properties.document.map.get('edited')).toBe('A1');
+  });
+
+  it('refuses a 31st simultaneous execution of a user', () => {
+    const h = harness();
+    h.running.set('alice@example.com', 30);
+    expect(messageOf(probe(h, '1').error)).toMatch(/too many scripts running simultaneously/);
+    expect(probe(h, '1', 'FULL', 'bob@example.com').error).toBeUndefined();
+  });
+
+  it('refuses the properties and UrlFetch calls past the day quotas', () => {
+    const h = harness({ oauthScopes: ALL_SCOPES, urlFetchWhitelist: [`${serverUrl}/`] });
+    h.urlFetch.quota.used.set('alice@example.com', 20_000);
+    expect(messageOf(h.execute('fetchUrl', as, `${serverUrl}/`, true).error)).toBe('Service invoked too many times for one day: urlfetch.');
+    h.properties.quota.used.set('alice@example.com', 50_000);
+    expect(messageOf(h.execute('readProperties', as).error)).toBe('Service invoked too many times for one day: properties.');
+  });
+
+  it('gives up on a request that gets no answer within the deadline', async () => {
+    const { createServer } = await import('node:net');
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(silent.address() as { port: number }).port}/`;
+    try {
+      const h = harness({ oauthScopes: ALL_SCOPES, urlFetchWhitelist: [url] });
+      h.urlFetch.deadlineMs = 300;
+      const run = h.execute('fetchUrl', as, url, true);
+      expect(messageOf(run.error)).toBe(`Timeout: ${url}`);
+      expect(run.elapsedMs).toBeGreaterThanOrEqual(300);
+    } finally {
+      silent.close();
+    }
+  });
+
+  it('counts the service calls and the properties bytes of each execution', () => {
+    const h = harness();
+    const run = probe(h, `var p = PropertiesService.getDocumentProperties(); p.setProperty('key', 'value'); p.getProperties(); SpreadsheetApp.getActiveSpreadsheet().getSheetByName('Sheet1').getRange('A1').getValue()`);
+    expect(run.calls).toEqual({
+      'PropertiesService.getDocumentProperties': 1,
+      'Properties.setProperty': 1,
+      'Properties.getProperties': 1,
+      'SpreadsheetApp.getActiveSpreadsheet': 1,
+      'Spreadsheet.getSheetByName': 1,
+      'Sheet.getRange': 1,
+      'Range.getValue': 1,
+    });
+    expect(run.propertyBytesWritten).toBe(8);
+    expect(run.propertyBytesRead).toBe(8);
   });
 });
 

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeltaFrame, EditsRequest } from '../protocol/wire.ts';
 import { api, connectViewer, eventually, snapshotOf } from './helpers/index.ts';
-import type { AppsScriptHarness, Execution, FetchRecord } from './apps-script/harness.ts';
+import { messageOf, type AppsScriptHarness, type Execution, type FetchRecord } from './apps-script/harness.ts';
 import { ADDON_CLIENT_ID, EDITOR, PUBLISHER, startAddonWorld, type AddonWorld } from './apps-script/setup.ts';
 import { gridCells } from './apps-script/viewer-cells.ts';
 
@@ -139,6 +139,19 @@ describe('the outbox', () => {
     ok(sheet.edit(EDITOR, 'Sheet1', 'B3', 'next day'));
     await relayEqualsSheet(sheet, shareId);
     expect(sheet.run(PUBLISHER, 'getState').lastError).toBeNull();
+  });
+
+  it('loses nothing when Google kills a run at 6 minutes, before it could save', async () => {
+    const sheet = world.spreadsheet();
+    const shareId = publish(sheet);
+    // A slow day inside Google: every service call takes 30 s.
+    sheet.runtime.callMs = 30_000;
+    const [killed] = sheet.edit(EDITOR, 'Sheet1', 'A1', 'in a killed run');
+    expect(killed!.killed).toBe(true);
+    expect(messageOf(killed!.error)).toBe('Exceeded maximum execution time');
+    sheet.runtime.callMs = 0;
+    ok(sheet.edit(EDITOR, 'Sheet1', 'B2', 'next'));
+    await relayEqualsSheet(sheet, shareId);
   });
 
   it('reports a batch the relay rejects in the sidebar and does not retry it', async () => {

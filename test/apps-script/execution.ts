@@ -42,11 +42,40 @@ export interface Execution {
   propertyBytesWritten: number;
   /** Time spent waiting for locks (virtual: the harness does not sleep). */
   waitedMs: number;
+  /** Wall time of the run: real time plus the virtual waits and call times. */
+  elapsedMs: number;
+  /** Killed by Google at the 6-minute limit: nothing after that point ran, not even catch blocks' service calls. */
+  killed: boolean;
+  startedAt: number;
 }
 
 /** A fresh execution record (what Google's executions page lists for one run). */
 export function newExecution(handler: string, effectiveUser: string, authMode: AuthMode, activeUser = effectiveUser, document = true): Execution {
-  return { handler, effectiveUser, activeUser, authMode, fetches: [], error: undefined, logs: [], document, calls: {}, propertyBytesRead: 0, propertyBytesWritten: 0, waitedMs: 0 };
+  return {
+    handler,
+    effectiveUser,
+    activeUser,
+    authMode,
+    fetches: [],
+    error: undefined,
+    logs: [],
+    document,
+    calls: {},
+    propertyBytesRead: 0,
+    propertyBytesWritten: 0,
+    waitedMs: 0,
+    elapsedMs: 0,
+    killed: false,
+    startedAt: performance.now(),
+  };
+}
+
+/** Google's limit per execution (quotas: "Script runtime 6 min / execution"). */
+export const EXECUTION_LIMIT_MS = 6 * 60_000;
+
+/** The run's wall time so far: real time plus the virtual time the harness did not spend. */
+export function elapsed(execution: Execution): number {
+  return performance.now() - execution.startedAt + execution.elapsedMs;
 }
 
 /** Every service call of an execution, counted once. */
@@ -72,10 +101,25 @@ export class Runtime {
     return this.current;
   }
 
-  /** Records one service call of the running execution (none outside one: the test's own setup). */
+  /**
+   * Virtual time each service call takes: 0 by default; a test sets it to stand for a slow day
+   * inside Google (a call is a round trip there), which is what brings a run to its 6 minutes.
+   */
+  callMs = 0;
+
+  /**
+   * Records one service call of the running execution (none outside one: the test's own setup).
+   * Past 6 minutes Google kills the run: this call and every later one throws.
+   */
   count(name: string): void {
     const execution = this.current;
-    if (execution) execution.calls[name] = (execution.calls[name] ?? 0) + 1;
+    if (!execution) return;
+    execution.calls[name] = (execution.calls[name] ?? 0) + 1;
+    execution.elapsedMs += this.callMs;
+    if (execution.killed || elapsed(execution) > EXECUTION_LIMIT_MS) {
+      execution.killed = true;
+      throw this.realm.error('Exceeded maximum execution time');
+    }
   }
 
   /**

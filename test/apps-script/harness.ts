@@ -17,13 +17,19 @@
 //   (`scriptApp.listsClockTriggers`): the reference says only "triggers… for the given document".
 // - Formulas recalculate without any trigger (installable triggers: "script executions and API
 //   requests do not cause triggers to run"; a recalculation is neither an edit nor a change).
-// Every execution counts its cost: service calls, properties bytes, fetches.
+// - Quotas (guides/services/quotas, consumer accounts): 6 minutes per execution, after which the
+//   run is killed mid-way, losing what it had not saved; 90 minutes a day of trigger runtime per
+//   user; 30 simultaneous executions per user; 20,000 UrlFetch calls a day; 50,000 properties
+//   reads and writes a day; 20 triggers per user per script.
+// - UrlFetchApp gives up on a request after its deadline (`urlFetch.deadlineMs`).
+// Every execution counts its cost: service calls, properties bytes, fetches, time.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseA1 } from '../../protocol/a1.ts';
 import type { ServerFunctions } from '../../protocol/sidebar.ts';
 import type { AuthMode, Execution, FetchRecord } from './execution.ts';
 import { newExecution, Runtime } from './execution.ts';
+import { DailyQuota } from './services.ts';
 import { CostCounter } from './cost.ts';
 import { Realm } from './realm.ts';
 import { FakeScriptApp, type FakeTrigger } from './script-app.ts';
@@ -84,6 +90,10 @@ export class AppsScriptHarness {
   readonly cost: CostCounter;
   /** Whether time-driven executions get the active document (Google does not document that they do). */
   clockHasDocument = true;
+  /** Trigger runtime per user per day: 90 minutes on a consumer account (6 hours on Workspace). */
+  readonly triggerTime = new DailyQuota(90 * 60_000, 'Service using too much computer time for one day');
+  /** Other executions of a user running right now (the harness runs one at a time; this stands for the rest). */
+  readonly running = new Map<string, number>();
   private readonly _formulas: Formula[] = [];
 
   constructor(options: HarnessOptions) {
@@ -169,12 +179,19 @@ export class AppsScriptHarness {
       execution.error = new Error(`Script function not found: ${handler}`);
       return execution;
     }
+    if ((this.running.get(as.effectiveUser) ?? 0) >= SIMULTANEOUS_EXECUTIONS) {
+      execution.error = this.realm.error('There are too many scripts running simultaneously for this Google user account.');
+      return execution;
+    }
     this.runtime.current = execution;
     try {
       execution.result = (fn as (...a: unknown[]) => unknown)(...args);
     } catch (error) {
       execution.error = error;
     } finally {
+      execution.elapsedMs += performance.now() - execution.startedAt;
+      // A killed run ends as Google records it, whatever the script's catch blocks did.
+      if (execution.killed) execution.error = this.realm.error('Exceeded maximum execution time');
       this.runtime.current = null;
       this.locks.releaseAll(execution);
     }
@@ -286,19 +303,28 @@ export class AppsScriptHarness {
   private _fire(event: FakeTrigger['event'], activeUser: string, eventObject: (trigger: FakeTrigger) => Record<string, unknown>): Execution[] {
     return this.scriptApp.triggers
       .filter((t) => t.event === event && t.documentId === this.spreadsheet.getId())
-      .map((trigger) =>
-        this.execute(
-          trigger.handler,
-          { effectiveUser: trigger.user, activeUser: activeUser || trigger.user, authMode: 'FULL', document: event !== 'CLOCK' || this.clockHasDocument },
-          eventObject(trigger),
-        ),
-      );
+      .map((trigger) => {
+        const as = { effectiveUser: trigger.user, activeUser: activeUser || trigger.user, authMode: 'FULL' as const, document: event !== 'CLOCK' || this.clockHasDocument };
+        // Past the day's trigger runtime, Google runs none of the owner's triggers.
+        if (this.triggerTime.spent(trigger.user)) {
+          const refused = newExecution(trigger.handler, as.effectiveUser, as.authMode, as.activeUser, as.document);
+          refused.error = this.realm.error(this.triggerTime.message);
+          this.runtime.executions.push(refused);
+          return refused;
+        }
+        const execution = this.execute(trigger.handler, as, eventObject(trigger));
+        this.triggerTime.add(trigger.user, execution.elapsedMs);
+        return execution;
+      });
   }
 
   async close(): Promise<void> {
     await this.urlFetch.close();
   }
 }
+
+/** Executions one user may run at once (quotas: "Simultaneous executions per user 30"). */
+export const SIMULTANEOUS_EXECUTIONS = 30;
 
 export function messageOf(error: unknown): string {
   return error && typeof error === 'object' && 'message' in error ? String((error as Error).message) : String(error);

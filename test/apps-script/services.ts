@@ -18,18 +18,26 @@ export const PROPERTY_STORE_BYTES = 500 * 1024;
 export class DailyQuota {
   readonly used = new Map<string, number>();
   readonly perDay: number;
-  private readonly _message: string;
+  readonly message: string;
 
   constructor(perDay: number, message: string) {
     this.perDay = perDay;
-    this._message = message;
+    this.message = message;
   }
 
+  spent(user: string): boolean {
+    return (this.used.get(user) ?? 0) >= this.perDay;
+  }
+
+  add(user: string, amount: number): void {
+    this.used.set(user, (this.used.get(user) ?? 0) + amount);
+  }
+
+  /** One use by the running execution's user; throws as Google does once the day's quota is spent. */
   use(runtime: Runtime): void {
     const user = runtime.execution().effectiveUser;
-    const used = this.used.get(user) ?? 0;
-    if (used >= this.perDay) throw runtime.realm.error(this._message);
-    this.used.set(user, used + 1);
+    if (this.spent(user)) throw runtime.realm.error(this.message);
+    this.add(user, 1);
   }
 }
 
@@ -183,9 +191,11 @@ class FakeLock implements Pick<GoogleAppsScript.Lock.Lock, 'tryLock' | 'waitLock
     if (scope.holder && scope.holder !== this._execution) {
       if (scope.heldForMs > timeoutInMillis) {
         this._execution.waitedMs += timeoutInMillis;
+        this._execution.elapsedMs += timeoutInMillis;
         return false;
       }
       this._execution.waitedMs += scope.heldForMs;
+      this._execution.elapsedMs += scope.heldForMs;
     }
     scope.hold(this._execution);
     return true;
