@@ -31,6 +31,7 @@ export const ErrorStatus = {
   /** A path segment longer than any id (the router's limit, 100 characters). */
   uri_too_long: 414,
   unsupported_media_type: 415,
+  rate_limited: 429,
   internal: 500,
   google_failed: 502,
   google_not_configured: 503,

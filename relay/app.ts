@@ -15,6 +15,7 @@ import docs from './plugins/docs.ts';
 import google from './plugins/google.ts';
 import headers from './plugins/headers.ts';
 import hub from './plugins/hub.ts';
+import limits from './plugins/limits.ts';
 import metrics from './plugins/metrics.ts';
 import session from './plugins/session.ts';
 import store from './plugins/store.ts';
@@ -95,6 +96,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(metrics);
   await app.register(store, { config });
   await app.register(bus);
+  await app.register(limits);
   await app.register(hub);
   await app.register(docs);
   await app.register(auth);

@@ -55,6 +55,12 @@ export interface Config {
   maxViewersPerDoc: number;
   maxConnectionsPerIp: number;
   viewerFramesPerMinute: number;
+  rates: {
+    /** Requests one client address may make a minute (socket upgrades included). */
+    requestsPerMinute: number;
+    /** Edits and snapshot requests one doc may take a minute. */
+    ingestPerDocPerMinute: number;
+  };
   pingIntervalMs: number;
   presenceIntervalMs: number;
   /** `npm run bench`: serve process figures on a loopback-only `/debug/stats`. */
@@ -204,6 +210,8 @@ export const VARIABLES = {
   SHEETCAST_MAX_VIEWERS_PER_DOC: whole(20_000, 1, 10_000_000),
   SHEETCAST_MAX_CONNECTIONS_PER_IP: whole(1_000, 1, 10_000_000),
   SHEETCAST_VIEWER_FRAMES_PER_MINUTE: whole(60, 1, 1_000_000),
+  SHEETCAST_RATE_PER_MINUTE: whole(6_000, 1, 1_000_000_000),
+  SHEETCAST_INGEST_PER_MINUTE: whole(3_000, 1, 1_000_000_000),
   SHEETCAST_PING_MS: whole(30_000, 100, HOUR),
   SHEETCAST_PRESENCE_MS: whole(1_000, 50, 60_000),
   SHEETCAST_BENCH: flag(false),
@@ -313,6 +321,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxViewersPerDoc: v.SHEETCAST_MAX_VIEWERS_PER_DOC,
     maxConnectionsPerIp: v.SHEETCAST_MAX_CONNECTIONS_PER_IP,
     viewerFramesPerMinute: v.SHEETCAST_VIEWER_FRAMES_PER_MINUTE,
+    rates: { requestsPerMinute: v.SHEETCAST_RATE_PER_MINUTE, ingestPerDocPerMinute: v.SHEETCAST_INGEST_PER_MINUTE },
     pingIntervalMs: v.SHEETCAST_PING_MS,
     presenceIntervalMs: v.SHEETCAST_PRESENCE_MS,
     bench: v.SHEETCAST_BENCH,

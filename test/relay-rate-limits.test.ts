@@ -1,0 +1,59 @@
+// Request rate limits (SPEC.md, "Operations"): per client address and per doc's ingest, answered
+// with 429, Retry-After and the spec's error shape; in Redis, so relays of one deployment count together.
+import { afterAll, describe, expect, it } from 'vitest';
+import { api, cell, postEdits, publishDoc, startRelay, type Relay } from './helpers/index.ts';
+import { clusterEnv, freshDatabase } from './helpers/services.ts';
+
+const started: Relay[] = [];
+let database: Awaited<ReturnType<typeof freshDatabase>> | undefined;
+afterAll(async () => {
+  await Promise.all(started.map((r) => r.stop()));
+  await database?.drop();
+});
+
+async function relay(env: Record<string, string>): Promise<Relay> {
+  const r = await startRelay({ env });
+  started.push(r);
+  return r;
+}
+
+describe('rate limits', () => {
+  it('answers a client address over its requests a minute with 429 and Retry-After', async () => {
+    const limited = await relay({ SHEETCAST_RATE_PER_MINUTE: '20' });
+    const replies = [];
+    for (let i = 0; i < 25; i++) replies.push(await fetch(`${limited.url}/healthz`));
+    const refused = replies.filter((r) => r.status === 429);
+    // The start's health check spent one; every request after the budget is refused.
+    expect(refused.length).toBeGreaterThanOrEqual(5);
+    expect(replies.slice(-1)[0]!.status).toBe(429);
+    const last = refused.at(-1)!;
+    expect(Number(last.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(Number(last.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    expect(await last.json()).toEqual({ error: { code: 'rate_limited', message: expect.stringMatching(/^too many requests/) } });
+  });
+
+  it('answers a doc over its edits a minute with 429, leaving other docs and the key\'s holder unharmed by wrong keys', async () => {
+    const limited = await relay({ SHEETCAST_INGEST_PER_MINUTE: '3' });
+    const [doc, other] = [await publishDoc(limited), await publishDoc(limited)];
+    // Requests with a wrong key spend their own budget, not the doc's.
+    for (let i = 0; i < 5; i++) expect((await postEdits(limited, { ...doc, ingestKey: `wrong-${i}` }, [cell('A1', 'x')])).status).toBe(401);
+    for (let i = 1; i <= 3; i++) expect((await postEdits(limited, doc, [cell('A1', String(i))])).status).toBe(200);
+    const over = await postEdits(limited, doc, [cell('A1', 'four')]);
+    expect(over.status).toBe(429);
+    expect(over.body.error.code).toBe('rate_limited');
+    expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await postEdits(limited, other, [cell('A1', 'other')])).status).toBe(200);
+    const metrics = await api(limited, 'GET', '/metrics');
+    expect(metrics.body).toMatch(/^sheetcast_rate_limited_total\{limit="ingest"\} 1$/m);
+  });
+
+  it('counts a client\'s requests across the relays of one deployment (in Redis)', async () => {
+    database = await freshDatabase();
+    const env = { ...clusterEnv(database.url), SHEETCAST_RATE_PER_MINUTE: '10' };
+    const [a, b] = [await relay(env), await relay(env)];
+    const statuses = [];
+    for (let i = 0; i < 6; i++) for (const r of [a, b]) statuses.push((await fetch(`${r.url}/healthz`)).status);
+    // 12 requests and two start-up health checks against one budget of 10: each relay alone would allow them all.
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(4);
+  });
+});
