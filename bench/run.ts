@@ -14,11 +14,13 @@ import { ingest } from './scenarios/ingest.ts';
 import { latency } from './scenarios/latency.ts';
 import { manyDocs } from './scenarios/many-docs.ts';
 import { snapshot } from './scenarios/snapshot.ts';
+import { addonCost, renderAddonCost } from './scenarios/addon-cost.ts';
 
-const SCENARIOS = ['fanout', 'docs', 'latency', 'ingest', 'snapshot'] as const;
+const SCENARIOS = ['fanout', 'docs', 'latency', 'ingest', 'snapshot', 'addon'] as const;
 
 const FLAGS = {
-  only: { type: 'string', default: SCENARIOS.join(','), help: 'scenarios to run, comma-separated' },
+  only: { type: 'string', default: SCENARIOS.filter((s) => s !== 'addon').join(','), help: `scenarios to run, comma-separated (${SCENARIOS.join(', ')})` },
+  'addon-root': { type: 'string', default: '', help: 'addon: measure the add-on of this checkout instead (its dist/sidebar built)' },
   viewers: { type: 'string', default: '1000,5000,10000', help: 'fan-out sizes (viewers of one doc)' },
   edits: { type: 'string', default: '50', help: 'measured fan-out edits per size and server' },
   warmup: { type: 'string', default: '5', help: 'unrecorded fan-out edits per size and server' },
@@ -110,6 +112,8 @@ if (only.has('snapshot')) {
   results.snapshot = await snapshot({ cells: numbers('snapshot-cells'), repeats: number('snapshot-repeats'), ...relay }, log);
 }
 
+// Counts inside Google rather than times on this machine: printed beside the results, not judged.
+const addonRows = only.has('addon') ? await addonCost({ addonRoot: flags['addon-root'] || undefined }, log) : null;
 results.seconds = Math.round((Date.now() - started) / 1000);
 const final: Results = { ...results, targets: judge(results) };
 const stamp = final.startedAt.replace(/[:.]/g, '-');
@@ -121,4 +125,5 @@ if (final.fanout) {
   writeFileSync(join(out, 'fanout.svg'), fanoutChart(final.fanout.rows, caption));
 }
 process.stdout.write(render(final));
+if (addonRows) process.stdout.write(renderAddonCost(addonRows));
 process.stdout.write(`\nwritten: ${join(flags.out, `bench-${stamp}.json`)}, ${join(flags.out, 'latest.json')}${final.fanout ? `, ${join(flags.out, 'fanout.svg')}` : ''}\n`);
