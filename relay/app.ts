@@ -75,6 +75,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     // A count trusts that many hops nearest the relay; the client is the address before them.
+    // A body (or headers) that never arrives is answered 408 and closed, checked a few times a timeout.
+    requestTimeout: config.requestTimeoutMs,
+    http: { connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(config.requestTimeoutMs / 4))) },
     trustProxy: typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : trustProxy,
     // Bodies are taken as sent: no coercion, no silently dropped fields.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
@@ -84,6 +87,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   // Every body is JSON (the Drive webhook takes its own): text/plain is refused with 415, not parsed and refused as invalid.
   app.removeContentTypeParser('text/plain');
+  app.server.headersTimeout = Math.min(config.requestTimeoutMs, 60_000);
+  app.server.maxConnections = config.maxConnections;
   app.decorate('config', config);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

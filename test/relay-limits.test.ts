@@ -1,7 +1,8 @@
+import { createConnection, type Socket } from 'node:net';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode } from '../protocol/wire.ts';
-import { api, cell, connectViewer, postEdits, publishDoc, startRelay, type Relay } from './helpers/index.ts';
+import { api, cell, connectViewer, eventually, postEdits, publishDoc, quietPeriod, startRelay, type Relay } from './helpers/index.ts';
 
 let relay: Relay;
 beforeAll(async () => {
@@ -99,6 +100,56 @@ describe('behind one proxy (SHEETCAST_TRUST_PROXY=1)', () => {
       expect(await open('203.0.113.9, 198.51.100.8')).toBe('admitted');
     } finally {
       await behind.stop();
+    }
+  });
+});
+
+describe('timeouts and the connection cap', () => {
+  const raw = (port: number) =>
+    new Promise<Socket>((resolve, reject) => {
+      const socket = createConnection({ host: '127.0.0.1', port }, () => resolve(socket));
+      socket.on('error', reject);
+    });
+  const closed = (socket: Socket) => new Promise<string>((resolve) => {
+    let said = '';
+    socket.on('data', (chunk) => (said += chunk));
+    socket.on('close', () => resolve(said));
+  });
+
+  it('answers a request whose body never arrives with 408 and closes it', async () => {
+    const timed = await startRelay({ env: { SHEETCAST_REQUEST_TIMEOUT_MS: '500' } });
+    try {
+      const socket = await raw(timed.port);
+      const ended = closed(socket);
+      socket.write('POST /v1/docs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"spread');
+      expect(await ended).toMatch(/^HTTP\/1\.1 408/);
+      // A live socket is a request that ended with its upgrade: the timeout does not reach it.
+      const doc = await publishDoc(timed);
+      const viewer = await connectViewer(timed, doc.shareId);
+      await viewer.next('snapshot');
+      await quietPeriod(1_500);
+      await postEdits(timed, doc, [cell('A1', 'still here')]);
+      expect((await viewer.next('delta')).seq).toBe(1);
+      viewer.close();
+    } finally {
+      await timed.stop();
+    }
+  });
+
+  it('drops connections beyond SHEETCAST_MAX_CONNECTIONS, and takes one again once a place frees up', async () => {
+    const capped = await startRelay({ env: { SHEETCAST_MAX_CONNECTIONS: '3' } });
+    try {
+      const held = [await raw(capped.port), await raw(capped.port), await raw(capped.port)];
+      const extra = await raw(capped.port);
+      const said = await closed(extra);
+      expect(said).toBe('');
+      const gone = closed(held[0]!);
+      held[0]!.destroy();
+      await gone;
+      await eventually(async () => expect((await fetch(`${capped.url}/healthz`)).status).toBe(200));
+      for (const socket of held) socket.destroy();
+    } finally {
+      await capped.stop();
     }
   });
 });
