@@ -40,7 +40,7 @@ describe('rate limits', () => {
     for (let i = 1; i <= 3; i++) expect((await postEdits(limited, doc, [cell('A1', String(i))])).status).toBe(200);
     const over = await postEdits(limited, doc, [cell('A1', 'four')]);
     expect(over.status).toBe(429);
-    expect(over.body.error.code).toBe('rate_limited');
+    expect((over.body as unknown as { error: { code: string } }).error.code).toBe('rate_limited');
     expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
     expect((await postEdits(limited, other, [cell('A1', 'other')])).status).toBe(200);
     const metrics = await api(limited, 'GET', '/metrics');
