@@ -14,7 +14,7 @@ import { splitEdits } from './logic/split.ts';
 import type { OutboxEntry, PublishedDoc, SyncState } from './logic/state.ts';
 import { noteError, noteSent } from './logic/status.ts';
 import { callRelay, identityToken } from './gas/relay.ts';
-import { today } from './gas/session.ts';
+import { dayAt } from './gas/session.ts';
 import { maskHidden, sameHidden } from './logic/hidden.ts';
 import { readAnchors, readHidden, readRanges, readValues, setAnchors } from './gas/sheets.ts';
 
@@ -24,9 +24,15 @@ type Published = SyncState & { doc: PublishedDoc };
 /** Changes that can move published cells or rename their sheet: the relay gets a snapshot. */
 const STRUCTURAL = ['INSERT_ROW', 'INSERT_COLUMN', 'REMOVE_ROW', 'REMOVE_COLUMN', 'INSERT_GRID', 'REMOVE_GRID'];
 
-/** One edit-trigger run: the edited cells inside the published ranges, plus any repair. */
-export function syncEdit(ss: Spreadsheet, state: Published, edited: { sheet: string; rect: Rect } | null): void {
-  followAnchors(ss, state);
+/** Where an edit happened, asked of Google only when needed (six service calls). */
+export type Edited = (() => { sheet: string; rect: Rect }) | null;
+
+/**
+ * One edit-trigger run: the edited cells inside the published ranges, plus any repair. An edit
+ * cannot move a published range (inserting and removing fire a change), so anchors are left
+ * to the change and hourly runs.
+ */
+export function syncEdit(ss: Spreadsheet, state: Published, edited: Edited): void {
   const snapshotDue = state.resync;
   if (!catchUp(ss, state)) {
     // The relay did not answer this run: keep this run's batches without spending another fetch.
@@ -55,10 +61,10 @@ function sendInOrder(state: Published, batches: OutboxEntry[]): Outcome {
  * fires no onEdit: the repair pass sends whatever differs.
  */
 export function syncChange(ss: Spreadsheet, state: Published, changeType: string): void {
+  followAnchors(ss, state);
   // Hiding or showing rows and columns, and filtering, fire nothing but a change.
   followHidden(ss, state);
   if (!STRUCTURAL.includes(changeType)) return syncEdit(ss, state, null);
-  followAnchors(ss, state);
   state.resync = true;
   catchUp(ss, state);
 }
@@ -94,10 +100,10 @@ function flushOutbox(state: Published): boolean {
 
 /** Sends one batch with the ingest key and notes the result where the sidebar shows it. */
 function deliver(state: Published, entry: OutboxEntry): Outcome {
-  const answer = callRelay(entry.method, entry.path, state.doc.ingestKey, entry.payload);
+  const answer = callRelay(entry.method, entry.path, state.doc.ingestKey, entry.payload, false);
   const now = Date.now();
   if (answer.outcome === 'sent') {
-    noteSent(state.status, { at: now, kind: entry.method === 'put' ? 'snapshot' : 'edits', cells: entry.cells, ranges: rangesOf(entry) }, today());
+    noteSent(state.status, { at: now, kind: entry.method === 'put' ? 'snapshot' : 'edits', cells: entry.cells, ranges: rangesOf(entry) }, dayAt(state.status, now));
   } else if (answer.outcome === 'retry') {
     const waiting = state.outbox.includes(entry) ? state.outbox.length : state.outbox.length + 1;
     noteError(state.status, `${answer.problem} ${waiting} batch${waiting === 1 ? '' : 'es'} will be sent again.`, now);
@@ -190,20 +196,23 @@ function followAnchors(ss: Spreadsheet, state: Published): void {
  * This run's edits: the edited rectangle's display values inside each published range, then
  * whatever in the comparison window differs from what was last sent (dropped events).
  */
-function buildBatches(ss: Spreadsheet, state: Published, edited: { sheet: string; rect: Rect } | null): OutboxEntry[] {
+function buildBatches(ss: Spreadsheet, state: Published, edited: Edited): OutboxEntry[] {
   const doc = state.doc;
   const rects = doc.ranges.map(rangeRect);
   const at = Date.now();
   const edits: RangeValues[] = [];
-  const clips = edited ? clipToPublished(edited.sheet, edited.rect, doc.ranges) : [];
+  const covered = baselineCovered(rects);
+  const plan = planWindow(rects, covered, state.cursor, REPAIR_CELLS_PER_RUN);
+  // When this run compares every published cell, the comparison finds the edit: no need to ask where it was.
+  const comparesAll = plan.whole && covered.every(Boolean) && state.baselines.every(Boolean);
+  const where = edited && !comparesAll ? edited() : null;
+  const clips = where ? clipToPublished(where.sheet, where.rect, doc.ranges) : [];
   for (const clip of clips) {
     const values = maskHidden(state.hidden, clip.sheet, clip.rect, readValues(ss, clip.sheet, clip.rect));
     edits.push({ sheet: clip.sheet, range: formatA1(clip.rect), values });
     state.baselines[clip.index] = recordSent(rects[clip.index]!, state.baselines[clip.index] ?? '', clip.rect, values);
   }
 
-  const covered = baselineCovered(rects);
-  const plan = planWindow(rects, covered, state.cursor, REPAIR_CELLS_PER_RUN);
   const everything: RangeValues[] = [];
   for (const block of plan.blocks) {
     const rect = rects[block.range]!;

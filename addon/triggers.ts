@@ -7,7 +7,7 @@ import { noteError } from './logic/status.ts';
 import { emptyState, type PublishedDoc, type SyncState } from './logic/state.ts';
 import { loadState, rememberClockWithoutDocument, rememberFailure, saveState, type Loaded } from './gas/properties.ts';
 import { messageOf } from './gas/relay.ts';
-import { withDocumentLock } from './gas/session.ts';
+import { countDaysIn, withDocumentLock } from './gas/session.ts';
 import { activeSpreadsheet, rectOf, removeAnchors } from './gas/sheets.ts';
 import { removeTriggers } from './gas/triggers.ts';
 import { addMenu, alert, openSidebar } from './gas/ui.ts';
@@ -16,7 +16,8 @@ import { syncChange, syncCheck, syncEdit } from './sync.ts';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
-function run(work: (ss: Spreadsheet, state: SyncState & { doc: PublishedDoc }) => void): void {
+/** `source` is the event's spreadsheet, which costs no call; without it the active one is asked for. */
+function run(work: (ss: Spreadsheet, state: SyncState & { doc: PublishedDoc }) => void, source?: Spreadsheet | null): void {
   // Busy for this long means another run is sending: its repair pass covers this one's cells.
   withDocumentLock(
     LOCK_WAIT_MS,
@@ -30,7 +31,7 @@ function run(work: (ss: Spreadsheet, state: SyncState & { doc: PublishedDoc }) =
         }
         const state = loaded.state;
         if (!state.doc) return;
-        const ss = activeSpreadsheet();
+        const ss = source ? countDaysIn(source) : activeSpreadsheet();
         try {
           work(ss, state as SyncState & { doc: PublishedDoc });
         } catch (error) {
@@ -67,15 +68,16 @@ export function onOpen(_e: GoogleAppsScript.Events.SheetsOnOpen | GoogleAppsScri
 }
 
 export function onSheetEdit(e: GoogleAppsScript.Events.SheetsOnEdit): void {
-  const edited = e?.range ? { sheet: e.range.getSheet().getName(), rect: rectOf(e.range) } : null;
-  run((ss, state) => syncEdit(ss, state, edited));
+  const range = e?.range;
+  const edited = range ? () => ({ sheet: range.getSheet().getName(), rect: rectOf(range) }) : null;
+  run((ss, state) => syncEdit(ss, state, edited), e?.source);
 }
 
 export function onSheetChange(e: GoogleAppsScript.Events.SheetsOnChange): void {
   // Google fires this for every edit too (changeType EDIT), as the publisher: the edit trigger
   // runs for it, so this execution ends before any service call, lock or fetch.
   if (e?.changeType === 'EDIT') return;
-  run((ss, state) => syncChange(ss, state, e?.changeType ?? 'OTHER'));
+  run((ss, state) => syncChange(ss, state, e?.changeType ?? 'OTHER'), e?.source);
 }
 
 export function hourlyCheck(_e?: GoogleAppsScript.Events.TimeDriven): void {

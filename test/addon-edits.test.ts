@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EditsRequest } from '../protocol/wire.ts';
 import { connectViewer, eventually, snapshotOf, type Viewer } from './helpers/index.ts';
 import type { AppsScriptHarness, Execution } from './apps-script/harness.ts';
-import { newExecution } from './apps-script/execution.ts';
+import { newExecution, serviceCalls } from './apps-script/execution.ts';
 import { EDITOR, PUBLISHER, startAddonWorld, type AddonWorld } from './apps-script/setup.ts';
 import { viewerCells } from './apps-script/viewer-cells.ts';
 
@@ -164,6 +164,20 @@ describe('one execution per edit', () => {
     sheet.locks.document.hold(newExecution('other', PUBLISHER, 'FULL'), 60_000);
     const [, waiting] = ok(sheet.edit(EDITOR, 'Sheet1', 'B3', 'y'));
     expect(waiting!.waitedMs).toBe(0);
+    viewer.close();
+  });
+});
+
+describe('the cost of a single-cell edit (SPEC.md, Targets)', () => {
+  it('is one execution that does work, one fetch and at most 12 service calls', async () => {
+    const { sheet, viewer } = await published([{ sheet: 'Sheet1', range: 'A1:J100' }]);
+    ok(sheet.edit(EDITOR, 'Sheet1', 'A1', 'first'));
+    const runs = ok(sheet.edit(EDITOR, 'Sheet1', 'C7', 'second'));
+    const working = runs.filter((r) => serviceCalls(r) > 0);
+    expect(working.map((r) => r.handler)).toEqual(['onSheetEdit']);
+    expect(working[0]!.fetches).toHaveLength(1);
+    expect(serviceCalls(working[0]!), JSON.stringify(working[0]!.calls)).toBeLessThanOrEqual(12);
+    expect(postedEdits(runs)[0]!.edits).toEqual([{ sheet: 'Sheet1', range: 'C7', values: [['second']] }]);
     viewer.close();
   });
 });

@@ -144,8 +144,8 @@ describe('the outbox', () => {
   it('loses nothing when Google kills a run at 6 minutes, before it could save', async () => {
     const sheet = world.spreadsheet();
     const shareId = publish(sheet);
-    // A slow day inside Google: every service call takes 30 s.
-    sheet.runtime.callMs = 30_000;
+    // A slow day inside Google: every service call takes 40 s, so the run is killed after its fetch, at its save.
+    sheet.runtime.callMs = 40_000;
     const [killed] = sheet.edit(EDITOR, 'Sheet1', 'A1', 'in a killed run');
     expect(killed!.killed).toBe(true);
     expect(messageOf(killed!.error)).toBe('Exceeded maximum execution time');

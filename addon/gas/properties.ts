@@ -17,15 +17,18 @@ export interface Failure {
 export interface Loaded {
   state: SyncState;
   stored: PropertyMap;
+  /** The store it came from, kept: asking for it again is another service call. */
+  properties: GoogleAppsScript.Properties.Properties;
 }
 
 export function loadState(): Loaded {
-  const stored = PropertiesService.getDocumentProperties().getProperties() as PropertyMap;
-  return { state: decodeState(stored), stored };
+  const properties = PropertiesService.getDocumentProperties();
+  const stored = properties.getProperties() as PropertyMap;
+  return { state: decodeState(stored), stored, properties };
 }
 
 export function saveState(loaded: Loaded): void {
-  const properties = PropertiesService.getDocumentProperties();
+  const properties = loaded.properties;
   const { set, remove } = propertyChanges(loaded.stored, encodeState(loaded.state));
   // Deletions first: they free room in the 500 KB store for what is set next.
   for (const key of remove) properties.deleteProperty(key);

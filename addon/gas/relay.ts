@@ -13,7 +13,8 @@ export interface RelayAnswer {
   problem: string;
 }
 
-export function callRelay(method: GoogleAppsScript.URL_Fetch.HttpMethod, path: string, bearer: string, payload?: string): RelayAnswer {
+/** `readBody` false: an acknowledgement's body is not read (one service call less); a refusal's always is. */
+export function callRelay(method: GoogleAppsScript.URL_Fetch.HttpMethod, path: string, bearer: string, payload?: string, readBody = true): RelayAnswer {
   const params: GoogleAppsScript.URL_Fetch.URLFetchRequestOptions = {
     method,
     headers: { Authorization: `Bearer ${bearer}` },
@@ -31,6 +32,8 @@ export function callRelay(method: GoogleAppsScript.URL_Fetch.HttpMethod, path: s
     return { status: null, outcome: 'retry', body: null, problem: `Could not reach the relay (${messageOf(error)}).` };
   }
   const status = response.getResponseCode();
+  const outcome = outcomeOf(status);
+  if (outcome === 'sent' && !readBody) return { status, outcome, body: null, problem: '' };
   const text = response.getContentText();
   let body: unknown = null;
   try {
@@ -38,7 +41,6 @@ export function callRelay(method: GoogleAppsScript.URL_Fetch.HttpMethod, path: s
   } catch {
     body = null;
   }
-  const outcome = outcomeOf(status);
   return { status, outcome, body, problem: outcome === 'sent' ? '' : describe(status, body) };
 }
 

@@ -1,5 +1,7 @@
 // Who runs the add-on, when, and the document lock that serializes its runs.
 
+import type { Status } from '../logic/state.ts';
+
 let spreadsheet: GoogleAppsScript.Spreadsheet.Spreadsheet | null = null;
 let day: string | null = null;
 
@@ -7,9 +9,23 @@ let day: string | null = null;
  * "Today" is the spreadsheet's day (File > Settings > Time zone): the add-on project's own
  * time zone is the developer's (UTC), not the publisher's. Read at the first `today()`.
  */
-export function countDaysIn(ss: GoogleAppsScript.Spreadsheet.Spreadsheet): void {
+export function countDaysIn(ss: GoogleAppsScript.Spreadsheet.Spreadsheet): GoogleAppsScript.Spreadsheet.Spreadsheet {
   spreadsheet = ss;
   day = null;
+  return ss;
+}
+
+/**
+ * The day `now` falls on where the spreadsheet is, for a send. Google is asked once a day: the
+ * status keeps when the day ends (on the two days a year whose clocks change, an hour off).
+ */
+export function dayAt(status: Status, now: number): string {
+  if (status.day && now < (status.dayEndsAt ?? 0)) return status.day;
+  const zone = spreadsheet?.getSpreadsheetTimeZone() ?? Session.getScriptTimeZone();
+  const [date, time] = Utilities.formatDate(new Date(now), zone, 'yyyy-MM-dd HH:mm:ss').split(' ') as [string, string];
+  const [h, m, s] = time.split(':').map(Number) as [number, number, number];
+  status.dayEndsAt = now - (now % 1000) + (86_400 - (h * 3600 + m * 60 + s)) * 1000;
+  return date;
 }
 
 /** Today's date (YYYY-MM-DD) where the spreadsheet is; read once, as an execution lasts minutes at most. */

@@ -80,7 +80,8 @@ export function planWindow(
 /**
  * Compares a block's current values with the baseline. Each row with differing cells outside
  * `skip` (cells the batch already carries) yields the span from its first to its last
- * differing cell. The returned baseline has every differing cell updated.
+ * differing cell; spans of consecutive rows with the same columns (a pasted block) make one
+ * rectangle. The returned baseline has every differing cell updated.
  */
 export function repairBlock(
   sheet: string,
@@ -92,8 +93,8 @@ export function repairBlock(
 ): { edits: RangeValues[]; baseline: Baseline } {
   const width = columns(rect);
   const codes = baseline.length === cellCount(rect) * CELL_CODE_WIDTH ? splitCodes(baseline) : null;
-  const edits: RangeValues[] = [];
-  if (!codes) return { edits, baseline };
+  const spans: { rect: Rect; values: string[][] }[] = [];
+  if (!codes) return { edits: [], baseline };
   for (let r = 0; r < block.rows; r++) {
     const row = values[r]!;
     const sheetRow = rect.top + block.top + r;
@@ -108,12 +109,17 @@ export function repairBlock(
       if (first < 0) first = c;
       last = c;
     }
-    if (first >= 0) {
-      const span = { top: sheetRow, bottom: sheetRow, left: rect.left + first, right: rect.left + last };
-      edits.push({ sheet, range: formatA1(span), values: [row.slice(first, last + 1)] });
+    if (first < 0) continue;
+    const previous = spans.at(-1);
+    const changed = row.slice(first, last + 1);
+    if (previous && previous.rect.bottom === sheetRow - 1 && previous.rect.left === rect.left + first && previous.rect.right === rect.left + last) {
+      previous.rect.bottom = sheetRow;
+      previous.values.push(changed);
+    } else {
+      spans.push({ rect: { top: sheetRow, bottom: sheetRow, left: rect.left + first, right: rect.left + last }, values: [changed] });
     }
   }
-  return { edits, baseline: codes.join('') };
+  return { edits: spans.map((s) => ({ sheet, range: formatA1(s.rect), values: s.values })), baseline: codes.join('') };
 }
 
 /** Records that `values` of the sub-rectangle `part` of a range were sent. */

@@ -40,8 +40,9 @@ export interface OutboxEntry {
 export interface Status {
   error: { message: string; at: number } | null;
   lastSentAt: number | null;
-  /** The day (YYYY-MM-DD, script time zone) that sentToday counts. */
+  /** The day (YYYY-MM-DD, the spreadsheet's time zone) that sentToday counts, and when it ends (ms). */
   day: string;
+  dayEndsAt?: number;
   sentToday: number;
   recent: RecentSend[];
 }
