@@ -16,6 +16,7 @@ export const ErrorStatus = {
   unauthorized: 401,
   sign_in_required: 401,
   forbidden: 403,
+  too_many_docs: 403,
   not_allowed: 403,
   cross_origin: 403,
   unknown_doc: 404,

@@ -55,6 +55,8 @@ export interface Config {
   maxViewersPerDoc: number;
   maxConnectionsPerIp: number;
   viewerFramesPerMinute: number;
+  /** Docs one publisher may have published at once. */
+  docsPerPublisher: number;
   /** A request's headers and body must arrive within this, or it is answered 408 and closed. */
   requestTimeoutMs: number;
   /** Sockets (HTTP and live) the relay holds at once; more are dropped at accept. */
@@ -214,6 +216,7 @@ export const VARIABLES = {
   SHEETCAST_MAX_VIEWERS_PER_DOC: whole(20_000, 1, 10_000_000),
   SHEETCAST_MAX_CONNECTIONS_PER_IP: whole(1_000, 1, 10_000_000),
   SHEETCAST_VIEWER_FRAMES_PER_MINUTE: whole(60, 1, 1_000_000),
+  SHEETCAST_MAX_DOCS_PER_PUBLISHER: whole(1_000, 1, 10_000_000),
   SHEETCAST_REQUEST_TIMEOUT_MS: whole(30_000, 100, HOUR),
   SHEETCAST_MAX_CONNECTIONS: whole(50_000, 1, 10_000_000),
   SHEETCAST_RATE_PER_MINUTE: whole(6_000, 1, 1_000_000_000),
@@ -327,6 +330,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxViewersPerDoc: v.SHEETCAST_MAX_VIEWERS_PER_DOC,
     maxConnectionsPerIp: v.SHEETCAST_MAX_CONNECTIONS_PER_IP,
     viewerFramesPerMinute: v.SHEETCAST_VIEWER_FRAMES_PER_MINUTE,
+    docsPerPublisher: v.SHEETCAST_MAX_DOCS_PER_PUBLISHER,
     requestTimeoutMs: v.SHEETCAST_REQUEST_TIMEOUT_MS,
     maxConnections: v.SHEETCAST_MAX_CONNECTIONS,
     rates: { requestsPerMinute: v.SHEETCAST_RATE_PER_MINUTE, ingestPerDocPerMinute: v.SHEETCAST_INGEST_PER_MINUTE },

@@ -57,3 +57,15 @@ describe('rate limits', () => {
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(4);
   });
 });
+
+describe('quotas', () => {
+  it('refuses a publisher beyond SHEETCAST_MAX_DOCS_PER_PUBLISHER docs, and takes one again after an unpublish', async () => {
+    const limited = await relay({ SHEETCAST_MAX_DOCS_PER_PUBLISHER: '2' });
+    const [first] = [await publishDoc(limited), await publishDoc(limited)];
+    const third = await api(limited, 'POST', '/v1/docs', { token: limited.adminToken, body: { spreadsheetId: 's', title: 't', ranges: [{ sheet: 'S', range: 'A1' }] } });
+    expect(third.status).toBe(403);
+    expect(third.body.error.code).toBe('too_many_docs');
+    expect((await api(limited, 'DELETE', `/v1/docs/${first!.docId}`, { token: limited.adminToken })).status).toBe(204);
+    expect((await publishDoc(limited)).docId).toBeTypeOf('string');
+  });
+});

@@ -43,6 +43,8 @@ for (const [name, make] of stores) {
       expect(await store.getDoc(doc.docId)).toEqual(doc);
       expect(await store.getDocByShare(doc.shareId)).toEqual(doc);
       expect(await store.findDoc('google:1', 'abc')).toEqual(doc);
+      expect(await store.countDocs('google:1')).toBe(1);
+      expect(await store.countDocs('google:2')).toBe(0);
       expect(await store.getDoc('missing')).toBeNull();
     });
 

@@ -19,11 +19,13 @@ export class Docs {
   readonly #store: Store;
   readonly #bus: Bus;
   readonly #cellsPerDoc: number;
+  readonly #docsPerPublisher: number;
 
-  constructor(store: Store, bus: Bus, limits: { cellsPerDoc: number }) {
+  constructor(store: Store, bus: Bus, limits: { cellsPerDoc: number; docsPerPublisher?: number }) {
     this.#store = store;
     this.#bus = bus;
     this.#cellsPerDoc = limits.cellsPerDoc;
+    this.#docsPerPublisher = limits.docsPerPublisher ?? Infinity;
   }
 
   /** The ranges in canonical A1 (upper case, corners in order), refused over the per-doc cell limit. */
@@ -37,6 +39,10 @@ export class Docs {
 
   /** Publishes a doc with fresh ids and a fresh ingest key, which exists only in this answer. */
   async publish({ ownerId, spreadsheetId, title, ranges, access, allow }: Publication): Promise<{ doc: DocRecord; ingestKey: string }> {
+    // A quota, not a lock: publishes racing each other may pass it by the few in flight.
+    if ((await this.#store.countDocs(ownerId)) >= this.#docsPerPublisher) {
+      throw fail('too_many_docs', `a publisher may have ${this.#docsPerPublisher} docs published; unpublish one first`);
+    }
     const ingestKey = newIngestKey();
     const doc = await this.#store.createDoc({
       docId: newDocId(),

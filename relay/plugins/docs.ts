@@ -10,7 +10,7 @@ declare module 'fastify' {
 
 export default fp(
   async (app) => {
-    app.decorate('docs', new Docs(app.store, app.bus, app.config.limits));
+    app.decorate('docs', new Docs(app.store, app.bus, { ...app.config.limits, docsPerPublisher: app.config.docsPerPublisher }));
   },
   { name: 'docs', dependencies: ['store', 'bus'] },
 );

@@ -65,6 +65,7 @@ export interface StoreBackend {
   getDoc(docId: string): Promise<DocRecord | null>;
   getDocByShare(shareId: string): Promise<DocRecord | null>;
   findDoc(ownerId: string, spreadsheetId: string): Promise<DocRecord | null>;
+  countDocs(ownerId: string): Promise<number>;
   snapshot<T>(work: (read: SnapshotReader) => Promise<T>): Promise<T>;
   /** The deltas with `afterSeq` < seq ≤ `throughSeq`, in order. */
   deltasAfter(docId: string, afterSeq: number, throughSeq: number): Promise<StoredDelta[]>;

@@ -50,6 +50,10 @@ export class OrderedStore implements Store {
     return this.#backend.findDoc(ownerId, spreadsheetId);
   }
 
+  countDocs(ownerId: string): Promise<number> {
+    return this.#backend.countDocs(ownerId);
+  }
+
   async updateDoc(docId: string, change: DocChange): Promise<DocRecord | null> {
     // Edits that arrived first are applied first, under the ranges they were clipped to.
     await this.#groups.drain();

@@ -53,6 +53,11 @@ export class PostgresBackend implements StoreBackend {
     return one(this.#pool, 'SELECT * FROM docs WHERE owner_id = $1 AND spreadsheet_id = $2 ORDER BY created_at LIMIT 1', [ownerId, spreadsheetId], toDoc);
   }
 
+  async countDocs(ownerId: string): Promise<number> {
+    const { rows } = await this.#pool.query<{ n: string }>('SELECT count(*) AS n FROM docs WHERE owner_id = $1', [ownerId]);
+    return Number(rows[0]!.n);
+  }
+
   /** One repeatable-read transaction: the doc and its cells as one commit left them. */
   snapshot<T>(work: (read: SnapshotReader) => Promise<T>): Promise<T> {
     return inTransaction(this.#pool, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', (c) =>

@@ -26,6 +26,7 @@ export class SqliteBackend implements StoreBackend {
       ),
       docById: db.prepare('SELECT * FROM docs WHERE doc_id = ?'),
       docByShare: db.prepare('SELECT * FROM docs WHERE share_id = ?'),
+      docCount: db.prepare('SELECT count(*) AS n FROM docs WHERE owner_id = ?'),
       docByOwner: db.prepare('SELECT * FROM docs WHERE owner_id = ? AND spreadsheet_id = ? ORDER BY created_at LIMIT 1'),
       batch: db.prepare('SELECT result FROM batches WHERE doc_id = ? AND batch_id = ?'),
       insertBatch: db.prepare('INSERT INTO batches (doc_id, batch_id, n, result) VALUES (?, ?, ?, ?)'),
@@ -128,6 +129,10 @@ export class SqliteBackend implements StoreBackend {
       const row = this.#sql.docByOwner!.get(ownerId, spreadsheetId) as DocRow | undefined;
       return row ? toDoc(row) : null;
     });
+  }
+
+  countDocs(ownerId: string): Promise<number> {
+    return this.connection.run(() => Number((this.#sql.docCount!.get(ownerId) as { n: number }).n));
   }
 
   snapshot<T>(work: (read: SnapshotReader) => Promise<T>): Promise<T> {

@@ -70,6 +70,8 @@ export interface Store {
   getDoc(docId: string): Promise<DocRecord | null>;
   getDocByShare(shareId: string): Promise<DocRecord | null>;
   findDoc(ownerId: string, spreadsheetId: string): Promise<DocRecord | null>;
+  /** How many docs the publisher has published and not unpublished. */
+  countDocs(ownerId: string): Promise<number>;
   updateDoc(docId: string, change: DocChange): Promise<DocRecord | null>;
   /** Deletes the doc with its cells, history and batch ids. False when there was none. */
   deleteDoc(docId: string): Promise<boolean>;
