@@ -55,6 +55,8 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayTarge
       // The bench's posters and viewers all come from loopback, far faster than one client may.
       SHEETCAST_RATE_PER_MINUTE: '1000000000',
       SHEETCAST_INGEST_PER_MINUTE: '1000000000',
+      // The many-docs scenario publishes 1000 docs (by default) as one publisher.
+      SHEETCAST_MAX_DOCS_PER_PUBLISHER: '10000000',
       ...options.env,
     },
   });
