@@ -28,6 +28,8 @@ function holdLock() { return LockService.getDocumentLock().tryLock(1000); }
 function saveAfterKill() { try { for (;;) SpreadsheetApp.getActiveSpreadsheet().getName(); } catch (e) { PropertiesService.getDocumentProperties().setProperty('saved', 'yes'); } }
 function onEditProbe(e) { PropertiesService.getDocumentProperties().setProperty('edited', e.range.getA1Notation()); }
 function private_() { return 'hidden'; }
+var runs = 0;
+function countRuns() { return ++runs; }
 `;
 
 let server: ChildProcess;
@@ -217,6 +219,14 @@ describe('UrlFetchApp', () => {
   it('fetches only URLs under the urlFetchWhitelist', () => {
     const h = harness({ oauthScopes: ALL_SCOPES, urlFetchWhitelist: ['https://relay.example.com/'] });
     expect(messageOf(h.execute('fetchUrl', { effectiveUser: 'a@x.com', authMode: 'FULL' }, `${serverUrl}/`, true).error)).toMatch(/urlFetchWhitelist/);
+  });
+});
+
+describe('executions', () => {
+  it('each start from the script afresh: nothing a previous run kept in a global survives', () => {
+    const h = harness();
+    const as = { effectiveUser: 'alice@example.com', authMode: 'FULL' as const };
+    expect([h.execute('countRuns', as).result, h.execute('countRuns', as).result]).toEqual([1, 1]);
   });
 });
 

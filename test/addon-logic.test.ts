@@ -7,7 +7,7 @@ import { editsEntry, newBatchId, rangesOf } from '../addon/logic/batch.ts';
 import { propertyChanges, readBlob, splitUtf8, utf8Bytes, writeBlob, type PropertyMap } from '../addon/logic/blob.ts';
 import { clipToPublished } from '../addon/logic/clip.ts';
 import { valuesHash } from '../addon/logic/hash.ts';
-import { BASELINE_CELLS, OUTBOX_MAX_CHARS, PROPERTY_CHUNK_BYTES, RECENT_SENDS } from '../addon/logic/limits.ts';
+import { BASELINE_CELLS, OUTBOX_MAX_BYTES, PROPERTY_CHUNK_BYTES, RECENT_SENDS } from '../addon/logic/limits.ts';
 import { enqueue, outcomeOf } from '../addon/logic/outbox.ts';
 import { splitEdits, splitRange } from '../addon/logic/split.ts';
 import { decodeState, emptyState, encodeState, type SyncState } from '../addon/logic/state.ts';
@@ -138,12 +138,19 @@ describe('the outbox', () => {
 
   it('gives way to one resync mark past its size bound, and queues nothing more while marked', () => {
     const state = published();
-    const big = 'x'.repeat(OUTBOX_MAX_CHARS / 4);
+    const big = 'x'.repeat(OUTBOX_MAX_BYTES / 4);
     for (let i = 0; i < 5; i++) enqueue(state, editsEntry('doc1', [{ sheet: 'Sheet1', range: 'A1', values: [[big]] }], i, `b${i}`));
     expect(state.outbox).toEqual([]);
     expect(state.resync).toBe(true);
     enqueue(state, editsEntry('doc1', [{ sheet: 'Sheet1', range: 'A1', values: [['y']] }], 9, 'b9'));
     expect(state.outbox).toEqual([]);
+  });
+
+  it('measures its bound in UTF-8 bytes, as the property store does, not in characters', () => {
+    const state = published();
+    // 40,000 characters of three bytes each: 120 KB in the store.
+    enqueue(state, editsEntry('doc1', [{ sheet: 'Sheet1', range: 'A1', values: [['€'.repeat(40_000)]] }], 1, 'b1'));
+    expect(state.resync).toBe(true);
   });
 });
 

@@ -14,7 +14,7 @@ export const REPAIR_CELLS_PER_RUN = 2_000;
 export const BASELINE_CELLS = 20_000;
 
 /** Pending batches kept in document properties before the outbox gives way to one resync snapshot. */
-export const OUTBOX_MAX_CHARS = 100_000;
+export const OUTBOX_MAX_BYTES = 100_000;
 export const OUTBOX_MAX_ENTRIES = 100;
 
 /** Apps Script allows 9 KB per property value; chunks stay safely under it (UTF-8 bytes). */

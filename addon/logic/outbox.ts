@@ -1,7 +1,8 @@
 // The outbox: batches the relay did not acknowledge, kept in order and re-sent with their
 // own batchId (the relay answers a repeat with its first answer), bounded in size.
 
-import { OUTBOX_MAX_CHARS, OUTBOX_MAX_ENTRIES } from './limits.ts';
+import { utf8Bytes } from './blob.ts';
+import { OUTBOX_MAX_BYTES, OUTBOX_MAX_ENTRIES } from './limits.ts';
 import type { OutboxEntry, SyncState } from './state.ts';
 
 /** What a response means for a batch: done, try again later (same batchId), or give up and say why. */
@@ -13,8 +14,9 @@ export function outcomeOf(status: number | null): Outcome {
   return status >= 200 && status < 300 ? 'sent' : 'rejected';
 }
 
-function outboxChars(outbox: readonly OutboxEntry[]): number {
-  return outbox.reduce((sum, entry) => sum + entry.payload.length + entry.path.length + entry.batchId.length + 64, 0);
+/** Measured as the property store measures it: UTF-8 bytes (a non-Latin sheet's characters take 2 or 3). */
+function outboxBytes(outbox: readonly OutboxEntry[]): number {
+  return outbox.reduce((sum, entry) => sum + utf8Bytes(entry.payload) + entry.path.length + entry.batchId.length + 64, 0);
 }
 
 /**
@@ -24,7 +26,7 @@ function outboxChars(outbox: readonly OutboxEntry[]): number {
 export function enqueue(state: SyncState, entry: OutboxEntry): void {
   if (state.resync) return;
   state.outbox.push(entry);
-  if (state.outbox.length > OUTBOX_MAX_ENTRIES || outboxChars(state.outbox) > OUTBOX_MAX_CHARS) {
+  if (state.outbox.length > OUTBOX_MAX_ENTRIES || outboxBytes(state.outbox) > OUTBOX_MAX_BYTES) {
     state.outbox = [];
     state.resync = true;
   }

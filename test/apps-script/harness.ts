@@ -15,6 +15,7 @@
 //   from a standalone script"); `clockHasDocument` chooses, and the clock tests run both ways.
 // - getUserTriggers(spreadsheet) may or may not list the time-driven triggers
 //   (`scriptApp.listsClockTriggers`): the reference says only "triggers… for the given document".
+// - Each execution loads the script anew, so no module state lasts from one run to the next.
 // - Formulas recalculate without any trigger (installable triggers: "script executions and API
 //   requests do not cause triggers to run"; a recalculation is neither an edit nor a change).
 // - Quotas (guides/services/quotas, consumer accounts): 6 minutes per execution, after which the
@@ -95,6 +96,7 @@ export class AppsScriptHarness {
   /** Other executions of a user running right now (the harness runs one at a time; this stands for the rest). */
   readonly running = new Map<string, number>();
   private readonly _formulas: Formula[] = [];
+  private readonly _code: string;
 
   constructor(options: HarnessOptions) {
     this.manifest = JSON.parse(readFileSync(join(options.dir, 'appsscript.json'), 'utf8')) as Manifest;
@@ -136,7 +138,8 @@ export class AppsScriptHarness {
     };
     // Logger is a local log, not a service round trip; everything else is counted.
     for (const [name, value] of Object.entries(globals)) this.realm.define(name, name === 'Logger' ? value : this.cost.wrap(value, name));
-    this.realm.run(readFileSync(join(options.dir, 'Code.js'), 'utf8'), 'Code.js');
+    this._code = readFileSync(join(options.dir, 'Code.js'), 'utf8');
+    this.realm.run(this._code, 'Code.js');
   }
 
   private _console(): Pick<Console, 'log' | 'info' | 'warn' | 'error'> {
@@ -174,8 +177,7 @@ export class AppsScriptHarness {
   execute(handler: string, as: { effectiveUser: string; activeUser?: string; authMode: AuthMode; document?: boolean }, ...args: unknown[]): Execution {
     const execution = newExecution(handler, as.effectiveUser, as.authMode, as.activeUser, as.document ?? true);
     this.runtime.executions.push(execution);
-    const fn = this.realm.global(handler);
-    if (typeof fn !== 'function') {
+    if (typeof this.realm.global(handler) !== 'function') {
       execution.error = new Error(`Script function not found: ${handler}`);
       return execution;
     }
@@ -185,6 +187,9 @@ export class AppsScriptHarness {
     }
     this.runtime.current = execution;
     try {
+      // Every execution starts from the script's code afresh: nothing a module kept survives it.
+      this.realm.run(this._code, 'Code.js');
+      const fn = this.realm.global(handler);
       execution.result = (fn as (...a: unknown[]) => unknown)(...args);
     } catch (error) {
       execution.error = error;
