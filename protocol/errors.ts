@@ -36,6 +36,7 @@ export const ErrorStatus = {
   internal: 500,
   google_failed: 502,
   google_not_configured: 503,
+  unavailable: 503,
 } as const;
 export type ErrorCode = keyof typeof ErrorStatus;
 

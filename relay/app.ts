@@ -6,7 +6,7 @@ import { ErrorStatus, type ErrorCode } from '../protocol/errors.ts';
 import { CloseCode } from '../protocol/wire.ts';
 import type { Config } from './config.ts';
 import type { Clock } from './google/channels.ts';
-import { HttpError } from './errors.ts';
+import { HttpError, isOutage } from './errors.ts';
 import { requestId, serializers } from './log.ts';
 import auth from './plugins/auth.ts';
 import bench from './plugins/bench.ts';
@@ -46,6 +46,9 @@ const FASTIFY_ERRORS: Partial<Record<string, ErrorCode>> = {
   FST_ERR_MAX_PARAM_LENGTH: 'uri_too_long',
 };
 
+/** What a client is told to wait when the database or Redis is away. */
+const OUTAGE_RETRY_S = 5;
+
 /** The spec's error shape, with the code's status unless Fastify chose a more precise 4xx. */
 function sendError(reply: FastifyReply, code: ErrorCode, message: string, status: number = ErrorStatus[code]) {
   return reply.code(status).send({ error: { code, message } });
@@ -61,6 +64,11 @@ function answerError(error: FastifyError | HttpError, request: FastifyRequest, r
   const known = error.code ? FASTIFY_ERRORS[error.code] : undefined;
   if (known) return sendError(reply, known, error.message);
   if (error.statusCode && error.statusCode < 500) return sendError(reply, 'bad_request', error.message, error.statusCode);
+  if (isOutage(error)) {
+    request.log.warn({ err: error }, 'request failed: the database or Redis is not answering');
+    reply.header('retry-after', OUTAGE_RETRY_S);
+    return sendError(reply, 'unavailable', 'the relay cannot reach its database just now; try again shortly');
+  }
   request.log.error({ err: error }, 'request failed');
   return sendError(reply, 'internal', 'the relay failed to handle this request');
 }

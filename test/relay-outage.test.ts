@@ -32,9 +32,15 @@ const ready = (relay: Relay) => fetch(`${relay.url}/readyz`).then((r) => r.statu
 describe('a relay whose store or bus goes away for a while', () => {
   it('stays up when its database drops while a live doc reloads, and catches the doc up once it is back', async () => {
     const doc = await publishDoc(b, { title: 'Before' });
+    const idle = await publishDoc(b);
     const viewer = await connectViewer(a, doc.shareId);
     await viewer.next('snapshot');
     postgres.cut();
+    // A request that needs the database is answered 503 with Retry-After, not 500.
+    const refused = await api(a, 'GET', `/v1/shares/${idle.shareId}/snapshot`);
+    expect(refused.status).toBe(503);
+    expect(refused.body.error.code).toBe('unavailable');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     // The other relay changes the title: this one hears it on the bus and must reload from its store.
     expect((await api(b, 'PATCH', `/v1/docs/${doc.docId}`, { token: b.adminToken, body: { title: 'After' } })).status).toBe(200);
     await eventually(() => expect(a.output()).toMatch(/catching a live doc up from the store failed/));
@@ -43,6 +49,7 @@ describe('a relay whose store or bus goes away for a while', () => {
     postgres.restore();
     expect(await viewer.next('snapshot')).toMatchObject({ title: 'After' });
     await eventually(async () => expect(await ready(a)).toBe(200));
+    expect((await api(a, 'GET', `/v1/shares/${idle.shareId}/snapshot`)).status).toBe(200);
     expect(viewer.socket.readyState).toBe(viewer.socket.OPEN);
     viewer.close();
   });
