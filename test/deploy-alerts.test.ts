@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, eventually, postEdits, publishDoc, startRelay, type Relay } from './helpers/index.ts';
 import { addonIdToken, oauthFlow, startGoogleRelay } from './helpers/google.ts';
+import { TEST_REDIS_URL } from './helpers/services.ts';
+import { startTcpProxy } from './helpers/tcp-proxy.ts';
 
 const deployFile = (name: string) => new URL(`../deploy/${name}`, import.meta.url).pathname;
 const promtool = (...args: string[]) => execFileSync('promtool', args, { cwd: deployFile(''), encoding: 'utf8' });
@@ -63,8 +65,21 @@ describe('the metrics the alerts and the dashboard query', () => {
     expect(sample(metrics, 'sheetcast_http_requests_total{class="2xx"}')).toBeGreaterThanOrEqual(1);
   });
 
-  it('tell whether /readyz answers 200 at the time of the scrape', async () => {
-    expect(sample((await api(relay, 'GET', '/metrics')).body as string, 'sheetcast_ready')).toBe(1);
+  it('tell whether /readyz answers 200 at the time of the scrape: 0 while Redis is cut off, 1 once it is back', async () => {
+    const redis = await startTcpProxy(TEST_REDIS_URL);
+    const bused = await startRelay({ env: { REDIS_URL: redis.via(TEST_REDIS_URL) } });
+    const ready = async () => sample((await api(bused, 'GET', '/metrics')).body as string, 'sheetcast_ready');
+    try {
+      expect(await ready()).toBe(1);
+      redis.cut();
+      await eventually(async () => expect(await ready()).toBe(0));
+      expect((await api(bused, 'GET', '/readyz')).status).toBe(503);
+      redis.restore();
+      await eventually(async () => expect(await ready()).toBe(1), { timeoutMs: 15_000 });
+    } finally {
+      await bused.stop();
+      await redis.close();
+    }
   });
 
   it('count Drive channel renewals that fail', async () => {
