@@ -12,6 +12,7 @@ import auth from './plugins/auth.ts';
 import bench from './plugins/bench.ts';
 import bus from './plugins/bus.ts';
 import docs from './plugins/docs.ts';
+import errorTracker from './plugins/error-tracker.ts';
 import google from './plugins/google.ts';
 import headers from './plugins/headers.ts';
 import hub from './plugins/hub.ts';
@@ -64,6 +65,8 @@ function answerError(error: FastifyError | HttpError, request: FastifyRequest, r
   const known = error.code ? FASTIFY_ERRORS[error.code] : undefined;
   if (known) return sendError(reply, known, error.message);
   if (error.statusCode && error.statusCode < 500) return sendError(reply, 'bad_request', error.message, error.statusCode);
+  const { docId } = (request.params ?? {}) as { docId?: string };
+  request.server.errorTracker?.capture(error, { requestId: request.id, docId, route: request.routeOptions.url });
   if (isOutage(error)) {
     request.log.warn({ err: error }, 'request failed: the database or Redis is not answering');
     reply.header('retry-after', OUTAGE_RETRY_S);
@@ -106,6 +109,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.setNotFoundHandler((request, reply) => sendError(reply, 'not_found', `no route for ${request.method} ${request.url.split('?')[0]}`));
 
   await app.register(headers);
+  await app.register(errorTracker);
   await app.register(metrics);
   await app.register(store, { config });
   await app.register(bus);

@@ -35,6 +35,8 @@ export interface Config {
   };
   demo: boolean;
   logLevel: string;
+  /** Sentry's DSN: 5xx answers and unhandled errors are reported there. */
+  sentryDsn: string | undefined;
   /**
    * Which proxies' X-Forwarded-For to believe: how many hops in front of the relay (0: none), or
    * their addresses. Never every hop: a client could then pick the address limits and logs see.
@@ -206,6 +208,7 @@ export const VARIABLES = {
   SHEETCAST_DEMO: flag(undefined),
   SHEETCAST_TRUST_PROXY: proxies(),
   LOG_LEVEL: oneOf(LOG_LEVELS, 'info'),
+  SENTRY_DSN: httpUrl(),
   SHEETCAST_MAX_CELLS_PER_REQUEST: whole(Limits.cellsPerRequest, 1, 10_000_000),
   SHEETCAST_MAX_CELLS_PER_DOC: whole(Limits.cellsPerDoc, 1, 10_000_000),
   SHEETCAST_MAX_BODY_BYTES: whole(Limits.bodyBytes, 1024, 1024 * 1024 * 1024),
@@ -317,6 +320,7 @@ export function loadConfig(env: Env = process.env): Config {
     // With no way to publish configured, `npm start` shows the demo so a new user sees it work.
     demo: v.SHEETCAST_DEMO ?? (v.SHEETCAST_ADMIN_TOKEN === undefined && googleClientIds.length === 0),
     logLevel: v.LOG_LEVEL,
+    sentryDsn: v.SENTRY_DSN,
     trustProxy: v.SHEETCAST_TRUST_PROXY,
     limits: {
       cellsPerRequest: v.SHEETCAST_MAX_CELLS_PER_REQUEST,

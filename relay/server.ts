@@ -18,18 +18,23 @@ try {
   failOnConfig(error);
 }
 
-const app = await buildApp(config).catch(failOnConfig);
 // A promise nobody handled failed: a bug to fix, not a reason to drop every viewer. Logged as an
-// error and counted (sheetcast_unhandled_rejections_total), so it is seen, never hidden.
+// error, counted (sheetcast_unhandled_rejections_total) and tracked, so it is seen, never hidden;
+// one while the relay is still being built goes to stderr.
+let onUnhandled = (reason: unknown) => void process.stderr.write(`sheetcast: unhandled rejection while starting: ${reason instanceof Error ? reason.stack : String(reason)}\n`);
+process.on('unhandledRejection', (reason) => onUnhandled(reason));
+
+const app = await buildApp(config).catch(failOnConfig);
 const unhandled = new Counter({
   name: 'sheetcast_unhandled_rejections_total',
   help: 'Promises that failed with nobody to handle them (each is a bug, logged as an error)',
   registers: [app.metrics.registry],
 });
-process.on('unhandledRejection', (reason) => {
+onUnhandled = (reason) => {
   unhandled.inc();
+  app.errorTracker?.capture(reason, { kind: 'unhandled_rejection' });
   app.log.error({ err: reason }, 'unhandled rejection');
-});
+};
 const demo = config.demo ? await startDemo(app) : null;
 await app.listen({ port: config.port, host: config.host });
 const address = app.server.address();

@@ -5,6 +5,7 @@ import { CloseCode } from '../protocol/wire.ts';
 import { api, cell, connectViewer, eventually, postEdits, publishDoc, startRelay, type Relay } from './helpers/index.ts';
 import { addonIdToken, oauthFlow, startGoogleRelay, type GoogleRelay } from './helpers/google.ts';
 import { clusterEnv, freshDatabase, TEST_REDIS_URL } from './helpers/services.ts';
+import { plantRejection } from './helpers/plant.ts';
 import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.ts';
 
 let database: Awaited<ReturnType<typeof freshDatabase>>;
@@ -81,10 +82,10 @@ describe('a relay whose store or bus goes away for a while', () => {
   });
 
   it('logs and counts a rejection nobody handled, and keeps serving', async () => {
-    // A promise rejected with no handler, planted in the relay's process before it starts.
-    const plant = 'data:text/javascript,setTimeout(() => Promise.reject(new Error("planted rejection")), 300)';
-    const relay = await startRelay({ nodeFlags: ['--import', plant] });
+    const plant = plantRejection('planted rejection');
+    const relay = await startRelay({ nodeFlags: plant.nodeFlags, env: plant.env });
     try {
+      plant.fire();
       await eventually(() => expect(relay.output()).toMatch(/unhandled rejection/));
       expect(relay.output()).toMatch(/planted rejection/);
       const metrics = await (await fetch(`${relay.url}/metrics`)).text();
