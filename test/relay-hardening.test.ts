@@ -1,4 +1,4 @@
-// The smaller holes a black-box probe found (issue 13, finding 7): each is a 4xx in the spec's
+// The smaller holes a black-box probe found: each is a 4xx in the spec's
 // shape or a header, never a 500, a leaked secret or a world-readable file.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
