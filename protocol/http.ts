@@ -2,6 +2,7 @@
 // params, bodies and replies as TypeBox schemas, each with its type of the same name.
 import { Type, type Static } from 'typebox';
 import { Access, Allow, Grid, Id, NO_NUL, PublishedRange, PublishedRanges, RangeValues, Title } from './fields.ts';
+import { RangeFormat, RangeFormatChange, ViewSettings } from './format.ts';
 import { Limits } from './wire.ts';
 
 export const DocParams = Type.Object({ docId: Id });
@@ -15,6 +16,7 @@ export const PublishRequest = Type.Object(
     ranges: PublishedRanges,
     access: Type.Optional(Access),
     allow: Type.Optional(Allow),
+    view: Type.Optional(ViewSettings),
   },
   { additionalProperties: false },
 );
@@ -35,6 +37,7 @@ export const UpdateDocRequest = Type.Object(
     ranges: Type.Optional(PublishedRanges),
     access: Type.Optional(Access),
     allow: Type.Optional(Allow),
+    view: Type.Optional(ViewSettings),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -47,6 +50,7 @@ export const DocInfo = Type.Object({
   ranges: Type.Array(PublishedRange),
   access: Access,
   allow: Type.Array(Type.String()),
+  view: Type.Optional(ViewSettings),
   epoch: Type.Integer(),
   seq: Type.Integer(),
   viewers: Type.Integer(),
@@ -68,8 +72,19 @@ export function ingestRequests(charsPerCell: number) {
     at: Type.Integer({ minimum: 0 }),
   };
   return {
-    EditsRequest: Type.Object({ ...batch, edits: Type.Array(Grid(charsPerCell)) }, { additionalProperties: false }),
-    SnapshotRequest: Type.Object({ ...batch, ranges: Type.Array(Grid(charsPerCell)) }, { additionalProperties: false }),
+    EditsRequest: Type.Object(
+      {
+        ...batch,
+        edits: Type.Array(Grid(charsPerCell)),
+        /** New formats of whole published ranges; an edits request may carry formats only. */
+        formats: Type.Optional(Type.Array(RangeFormatChange, { maxItems: Limits.rangesPerDoc })),
+      },
+      { additionalProperties: false },
+    ),
+    SnapshotRequest: Type.Object(
+      { ...batch, ranges: Type.Array(Type.Object({ ...Grid(charsPerCell).properties, format: Type.Optional(RangeFormat) }, { additionalProperties: false })) },
+      { additionalProperties: false },
+    ),
   };
 }
 export const { EditsRequest, SnapshotRequest } = ingestRequests(Limits.charsPerCell);
@@ -89,7 +104,18 @@ export const IngestResult = Type.Object({
 });
 export type IngestResult = Static<typeof IngestResult>;
 
-export const ShareSnapshot = Type.Object({ epoch: Type.Integer(), seq: Type.Integer(), title: Type.String(), ranges: Type.Array(RangeValues) });
+/** A published range as viewers get it: its values and, when the publisher sends them, its format. */
+export const SharedRange = Type.Object({ ...RangeValues.properties, format: Type.Optional(RangeFormat) });
+export type SharedRange = Static<typeof SharedRange>;
+
+export const ShareSnapshot = Type.Object({
+  epoch: Type.Integer(),
+  seq: Type.Integer(),
+  title: Type.String(),
+  ranges: Type.Array(SharedRange),
+  /** The publisher's view settings (absent fields take the defaults). */
+  view: Type.Optional(ViewSettings),
+});
 export type ShareSnapshot = Static<typeof ShareSnapshot>;
 
 /** `/healthz` and `/readyz`. */

@@ -2,6 +2,7 @@
 // JSON text frames the relay sends on it. Close codes are `CloseCode` in wire.ts.
 import { Type, type Static } from 'typebox';
 import { Id, RangeChanges } from './fields.ts';
+import { RangeFormatChange } from './format.ts';
 import { ShareSnapshot } from './http.ts';
 
 const Count = Type.String({ pattern: '^[0-9]{1,15}$' });
@@ -13,8 +14,16 @@ export const LiveQuery = Type.Object({ share: Id, epoch: Type.Optional(Count), s
 export const SnapshotFrame = Type.Object({ type: Type.Literal('snapshot'), ...ShareSnapshot.properties });
 export type SnapshotFrame = Static<typeof SnapshotFrame>;
 
-/** The next seq's changes; `seq` is exactly the previous frame's `seq + 1`. */
-export const DeltaFrame = Type.Object({ type: Type.Literal('delta'), seq: Type.Integer(), changes: Type.Array(RangeChanges) });
+/**
+ * The next seq's changes; `seq` is exactly the previous frame's `seq + 1`. `formats` replaces
+ * the whole format of each range it names; a format-only change has empty `changes`.
+ */
+export const DeltaFrame = Type.Object({
+  type: Type.Literal('delta'),
+  seq: Type.Integer(),
+  changes: Type.Array(RangeChanges),
+  formats: Type.Optional(Type.Array(RangeFormatChange)),
+});
 export type DeltaFrame = Static<typeof DeltaFrame>;
 
 /** Viewers of this doc on every relay, sent when the number changed. */

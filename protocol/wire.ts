@@ -4,7 +4,8 @@
 // so it imports types only.
 
 export type { Access, ApiError, PublishedRange, RangeChanges, RangeValues } from './fields.ts';
-export type { DocInfo, EditsRequest, IngestResult, PublishRequest, PublishResponse, ShareSnapshot, SnapshotRequest } from './http.ts';
+export type { DocInfo, EditsRequest, IngestResult, PublishRequest, PublishResponse, SharedRange, ShareSnapshot, SnapshotRequest } from './http.ts';
+export type { CellStyle, RangeFormat, RangeFormatChange, ViewSettings } from './format.ts';
 export type { ClosedFrame, DeltaFrame, LiveFrame, PresenceFrame, SnapshotFrame } from './live.ts';
 
 /** WebSocket close codes of the live protocol. */
@@ -31,6 +32,15 @@ export const Limits = {
   sheetNameChars: 100,
   rangesPerDoc: 50,
   allowEntries: 500,
+} as const;
+
+/** Budgets per range's format (SPEC.md, "The sheet's look"); a format beyond them is refused with 400. */
+export const FormatLimits = {
+  styles: 1_000,
+  fontChars: 100,
+  linkChars: 2_048,
+  /** Pixels, for a column width or a row height. */
+  size: 2_000,
 } as const;
 
 export const LIVE_PATH = '/v1/live';
