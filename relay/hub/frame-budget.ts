@@ -1,12 +1,12 @@
 // Viewers send nothing but pongs, so what they do send is budgeted: a socket that sends messages
 // or pings faster than the budget refills is closed with 4429 instead of costing the relay work.
-import type { WebSocket } from 'ws';
+import type { Viewer } from './viewer.ts';
 import { CloseCode } from '../../protocol/wire.ts';
 
 const MINUTE_MS = 60_000;
 
 /** Spends one frame per message or ping from `socket`, from a bucket of `perMinute` that refills over a minute. */
-export function budgetFrames(socket: WebSocket, perMinute: number): void {
+export function budgetFrames(socket: Viewer, perMinute: number): void {
   let left = perMinute;
   let at = Date.now();
   const spend = () => {

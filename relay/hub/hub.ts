@@ -2,7 +2,7 @@
 // instance, takes sequenced deltas from the bus, and fans each out as one pre-serialized frame.
 // This file joins viewers and routes the bus's messages; each other job has its own file.
 import { randomUUID } from 'node:crypto';
-import type { WebSocket } from 'ws';
+import type { Viewer } from './viewer.ts';
 import { CloseCode, type ClosedFrame, type ShareSnapshot } from '../../protocol/wire.ts';
 import type { Bus, BusMessage } from '../bus/bus.ts';
 import type { DocRecord, Store } from '../store/store.ts';
@@ -49,7 +49,7 @@ export class Hub {
   readonly #broadcast: Broadcast;
   readonly #catchUp: CatchUp;
   readonly #presence: Presence;
-  readonly #socketDoc = new WeakMap<WebSocket, LiveDoc>();
+  readonly #socketDoc = new WeakMap<Viewer, LiveDoc>();
   readonly #viewerFramesPerMinute: number;
   #closing = false;
 
@@ -98,7 +98,7 @@ export class Hub {
    * tick as its catch-up frames are sent, so it never misses or repeats a seq. `email` is the
    * viewer's verified Google email (from the session), or null for an anonymous viewer.
    */
-  async join(socket: WebSocket, shareId: string, ip: string, resume: Resume | null, email: string | null = null): Promise<void> {
+  async join(socket: Viewer, shareId: string, ip: string, resume: Resume | null, email: string | null = null): Promise<void> {
     if (!this.#connections.take(ip)) return socket.close(CloseCode.TooManyConnections, 'too many connections from this address');
     budgetFrames(socket, this.#viewerFramesPerMinute);
     socket.once('close', () => this.#leave(socket, ip));
@@ -132,7 +132,7 @@ export class Hub {
     }
   }
 
-  #leave(socket: WebSocket, ip: string): void {
+  #leave(socket: Viewer, ip: string): void {
     this.#connections.release(ip);
     const live = this.#socketDoc.get(socket);
     if (!live || !live.viewers.delete(socket)) return;
