@@ -32,7 +32,10 @@ export async function openEvents(relay: Relay | { url: string }, shareId: string
     let buffer = '';
     let current: Partial<SseEvent> & { data?: string } = {};
     try {
-      for await (const chunk of response.body) {
+      const reader = response.body.getReader();
+      for (;;) {
+        const { done: finished, value: chunk } = await reader.read();
+        if (finished) break;
         buffer += decoder.decode(chunk, { stream: true });
         let newline: number;
         while ((newline = buffer.indexOf('\n')) >= 0) {
