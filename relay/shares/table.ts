@@ -1,6 +1,7 @@
-// A published range as developers read it: rows as objects keyed by the range's first row, or
-// RFC 4180 CSV. Rows and columns hidden in the sheet are left out, as the view leaves them out.
-import { columnLetters, formatA1, parseA1 } from '../../protocol/a1.ts';
+// A published range as developers read it: rows as objects keyed by the range's first row
+// (`protocol/rows.ts`, shared with the client), or RFC 4180 CSV.
+import { formatA1, parseA1 } from '../../protocol/a1.ts';
+import { visibleValues } from '../../protocol/rows.ts';
 import type { SharedRange } from '../../protocol/wire.ts';
 import { fail } from '../errors.ts';
 
@@ -19,42 +20,10 @@ export function pickRange(ranges: SharedRange[], wanted: string | undefined): Sh
   return found;
 }
 
-/** The cells that are shown: hidden rows and columns left out. */
-function visible(range: SharedRange): string[][] {
-  const hidden = range.format?.hidden;
-  if (!hidden || (hidden.rows.length === 0 && hidden.columns.length === 0)) return range.values;
-  const rows = new Set(hidden.rows);
-  const columns = new Set(hidden.columns);
-  return range.values.filter((_, r) => !rows.has(r)).map((line) => line.filter((_, c) => !columns.has(c)));
-}
-
-/**
- * Objects keyed by the first row. A header cell that is empty is named by its column letter;
- * a name used twice gets `_2`, `_3`… so no value is lost.
- */
-export function toRows(range: SharedRange): Record<string, string>[] {
-  const [header = [], ...body] = visible(range);
-  const left = parseA1(range.range)!.left;
-  const hiddenColumns = new Set(range.format?.hidden?.columns ?? []);
-  const letters = range.values[0]?.map((_, c) => columnLetters(left + c)).filter((_, c) => !hiddenColumns.has(c)) ?? [];
-  const used = new Set<string>();
-  const keys = header.map((name, c) => {
-    const base = name.trim() || letters[c]!;
-    let key = base;
-    for (let n = 2; used.has(key); n++) key = `${base}_${n}`;
-    used.add(key);
-    return key;
-  });
-  // Object.create(null): a header named `__proto__` is a key like any other.
-  return body.map((line) => {
-    const row: Record<string, string> = Object.create(null);
-    keys.forEach((key, c) => (row[key] = line[c] ?? ''));
-    return row;
-  });
-}
+export { rowsOf as toRows } from '../../protocol/rows.ts';
 
 /** RFC 4180: CRLF line ends, fields with a comma, quote or line break quoted, quotes doubled. */
 export function toCsv(range: SharedRange): string {
   const field = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
-  return visible(range).map((line) => line.map(field).join(',')).join('\r\n') + '\r\n';
+  return visibleValues(range).map((line) => line.map(field).join(',')).join('\r\n') + '\r\n';
 }

@@ -6,7 +6,7 @@ import { styleMap } from 'lit/directives/style-map.js';
 import { columnLetters } from '../../protocol/a1.ts';
 import { CloseCode } from '../../protocol/wire.ts';
 import { LiveController } from '../live/controller.ts';
-import type { LiveStatus } from '../live/client.ts';
+import type { LiveStatus } from '../../client/src/live-client.ts';
 import type { SheetTab } from '../live/sheet.ts';
 import { viewStyles } from './styles.ts';
 
