@@ -14,9 +14,10 @@ import { ingest } from './scenarios/ingest.ts';
 import { latency } from './scenarios/latency.ts';
 import { manyDocs } from './scenarios/many-docs.ts';
 import { snapshot } from './scenarios/snapshot.ts';
+import { sse } from './scenarios/sse.ts';
 import { addonCost, renderAddonCost } from './scenarios/addon-cost.ts';
 
-const SCENARIOS = ['fanout', 'docs', 'latency', 'ingest', 'snapshot', 'addon'] as const;
+const SCENARIOS = ['fanout', 'docs', 'latency', 'ingest', 'snapshot', 'sse', 'addon'] as const;
 
 const FLAGS = {
   only: { type: 'string', default: SCENARIOS.filter((s) => s !== 'addon').join(','), help: `scenarios to run, comma-separated (${SCENARIOS.join(', ')})` },
@@ -34,6 +35,7 @@ const FLAGS = {
   'ingest-duration': { type: 'string', default: '5', help: 'ingest throughput: seconds' },
   'snapshot-cells': { type: 'string', default: '100,1000,10000', help: 'snapshot: doc sizes in cells' },
   'snapshot-repeats': { type: 'string', default: '20', help: 'snapshot: new viewers per size and case' },
+  'sse-viewers': { type: 'string', default: '1000', help: 'sse: viewers over each transport' },
   settle: { type: 'string', default: '1500', help: 'ms to wait after connecting viewers (presence frames go out)' },
   concurrency: { type: 'string', default: '200', help: 'viewer handshakes in flight while connecting' },
   out: { type: 'string', default: 'bench/results', help: 'where the JSON and SVG go' },
@@ -110,6 +112,10 @@ if (only.has('ingest')) {
 }
 if (only.has('snapshot')) {
   results.snapshot = await snapshot({ cells: numbers('snapshot-cells'), repeats: number('snapshot-repeats'), ...relay }, log);
+}
+if (only.has('sse')) {
+  const options = { viewers: number('sse-viewers'), edits: number('edits'), warmup: number('warmup'), settleMs, concurrency: number('concurrency'), ...relay };
+  results.sse = await sse(options, log);
 }
 
 // Counts inside Google rather than times on this machine: printed beside the results, not judged.

@@ -4,6 +4,7 @@ import type { IngestResultRow } from '../scenarios/ingest.ts';
 import type { LatencyRow } from '../scenarios/latency.ts';
 import type { ManyDocsResult } from '../scenarios/many-docs.ts';
 import type { SnapshotRow } from '../scenarios/snapshot.ts';
+import type { SseResult } from '../scenarios/sse.ts';
 
 export interface Machine {
   cpus: number;
@@ -23,6 +24,7 @@ export interface Results {
   latency?: LatencyRow[];
   ingest?: IngestResultRow[];
   snapshot?: SnapshotRow[];
+  sse?: SseResult;
   targets: Target[];
 }
 
@@ -154,6 +156,10 @@ export function render(results: Results): string {
         results.snapshot.map((r) => [r.cells, r.formatted ? 'yes' : 'no', kb(r.bytes), r.cold.p50, r.cold.p99, r.cached.p50, r.cached.p99, r.afterEdit.p50, r.afterEdit.p99]),
       ),
     );
+  }
+  if (results.sse) {
+    out.push('', `Server-Sent Events beside WebSockets, one relay, edits alternating (ms from the POST to the last viewer; SSE/WS p50 ${results.sse.sseToWsP50}×, p99 ${results.sse.sseToWsP99}×)`);
+    out.push(table(['transport', 'viewers', 'last p50', 'p99', 'every delivery p50', 'p99'], results.sse.rows.map((r) => [r.transport, r.viewers, r.last.p50, r.last.p99, r.delivery.p50, r.delivery.p99])));
   }
   out.push('', 'Targets (SPEC.md)');
   out.push(table(['', 'target', 'measured'], results.targets.map((t) => [t.met === null ? '-' : t.met ? 'met' : 'MISSED', t.target, t.measured])));
