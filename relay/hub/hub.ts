@@ -59,7 +59,7 @@ export class Hub {
     this.#viewerFramesPerMinute = options.viewerFramesPerMinute;
     this.#connections = new ConnectionLimits(options.maxConnectionsPerIp);
     this.#admissions = new Admissions(options.maxViewersPerDoc, metrics);
-    this.#docs = new LiveDocs(store, metrics, {
+    this.#docs = new LiveDocs(store, bus, metrics, {
       loading: (docId) => this.#catchUp.hold(docId),
       loaded: (live) => this.#catchUp.drain(live),
       unloaded: (live) => this.#presence.left(live.docId),
