@@ -2,6 +2,8 @@
 // its home page and live view, and the add-on's sidebar bundle (answering for a published sheet)
 // beside that sheet's cells, as Google Sheets shows them.
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import type { SidebarState } from '../../protocol/sidebar.ts';
 import type { ShareSnapshot } from '../../protocol/wire.ts';
@@ -36,8 +38,11 @@ function sheetGrid(snapshot: ShareSnapshot): string {
   return `<table style="border-collapse:collapse;font:13px Arial,sans-serif;margin:0"><tr><td style="${cell};${head};min-width:30px"></td>${letters.map((l) => `<td style="${cell};${head}">${l}</td>`).join('')}</tr>${rows.join('')}</table>`;
 }
 
+/** The relay's address as the screenshots show it: a listing should not show a loopback address. */
+const SHOWN_ORIGIN = 'https://sheetcast.example.com';
+
 function publishedState(relay: Relay, shareId: string, title: string): SidebarState {
-  const viewUrl = `${relay.url}/view/${shareId}`;
+  const viewUrl = `${SHOWN_ORIGIN}/view/${shareId}`;
   return {
     published: true,
     title,
@@ -46,12 +51,13 @@ function publishedState(relay: Relay, shareId: string, title: string): SidebarSt
     allow: [],
     shareId,
     viewUrl,
+    // The sidebar's socket follows this one: the relay's real address.
     embedUrl: `${relay.url}/embed.js`,
     sentToday: 128,
     lastError: null,
     relayUrl: relay.url,
     user: 'publisher@example.com',
-    embedSnippet: `<script src="${relay.url}/embed.js" async></script>\n<sheetcast-view share="${shareId}"></sheetcast-view>`,
+    embedSnippet: `<script src="${SHOWN_ORIGIN}/embed.js" async></script>\n<sheetcast-view share="${shareId}"></sheetcast-view>`,
     triggersInstalled: true,
     pending: 0,
     resync: false,
@@ -60,6 +66,7 @@ function publishedState(relay: Relay, shareId: string, title: string): SidebarSt
   };
 }
 
+
 async function sidebarPage(page: Page, relay: Relay, shareId: string): Promise<void> {
   const snapshot = (await (await fetch(`${relay.url}/v1/shares/${shareId}/snapshot`)).json()) as ShareSnapshot;
   const bundle = await readFile(new URL('../../dist/sidebar/sidebar.js', import.meta.url), 'utf8');
@@ -67,18 +74,23 @@ async function sidebarPage(page: Page, relay: Relay, shareId: string): Promise<v
   const state = JSON.stringify(publishedState(relay, shareId, snapshot.title)).replace(/</g, '\\u003c');
   // HtmlService's google.script.run, answering getState for a published sheet.
   const run = `window.google={script:{run:(function runner(ok){return{withSuccessHandler:(f)=>runner(f),withFailureHandler:()=>runner(ok),getState:()=>setTimeout(()=>ok(${state}))}})()}};`;
-  await page.setContent(
-    '<!doctype html><html><head><meta charset="utf-8"></head><body style="margin:0;display:flex;height:100vh;font-family:Arial,sans-serif">' +
-      `<div style="flex:1;overflow:hidden;background:#fff"><div style="height:48px;border-bottom:1px solid #e1e3e1;display:flex;align-items:center;padding:0 16px;font-size:18px;color:#1f1f1f">${snapshot.title}</div><div style="padding:8px">${sheetGrid(snapshot)}</div></div>` +
-      '<div style="width:300px;border-left:1px solid #dadce0;overflow:auto;background:#fff"><sheetcast-sidebar></sheetcast-sidebar></div>' +
-      `<script>${run}</script><script>${bundle}</script></body></html>`,
-  );
+  const html =
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sheetcast</title></head><body style="margin:0;display:flex;height:100vh;font-family:Arial,sans-serif">' +
+    `<div style="flex:1;overflow:hidden;background:#fff"><div style="height:48px;border-bottom:1px solid #e1e3e1;display:flex;align-items:center;padding:0 16px;font-size:18px;color:#1f1f1f">${snapshot.title}</div><div style="padding:8px">${sheetGrid(snapshot)}</div></div>` +
+    '<div style="width:300px;border-left:1px solid #dadce0;overflow:auto;background:#fff"><sheetcast-sidebar></sheetcast-sidebar></div>' +
+    `<script>${run}</script><script>${bundle}</script></body></html>`;
+  // From a loopback server of its own, as Google's iframe has an origin of its own (Chromium keeps
+  // pages that are not on a local address off the relay's loopback one).
+  const server = createServer((_request, response) => response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  page.once('close', () => server.close());
+  await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
 }
 
 /** Takes each screenshot into `out`; returns the file names. */
 export async function takeScreenshots(browser: Browser, out: string, size: Size): Promise<string[]> {
   await buildSidebar();
-  const relay = await startRelay({ env: { SHEETCAST_DEMO: '1' } });
+  const relay = await startRelay({ env: { SHEETCAST_DEMO: '1', PUBLIC_URL: SHOWN_ORIGIN } });
   const context = await browser.newContext({ viewport: size, deviceScaleFactor: 1, colorScheme: 'light' });
   try {
     const shareId = await demoShare(relay);
@@ -98,10 +110,14 @@ export async function takeScreenshots(browser: Browser, out: string, size: Size)
       await page.goto(`${relay.url}/view/${shareId}`);
       await until(played(page), 'the live view');
     });
+    // Someone watching, so the sidebar's viewer count has one to show.
+    const viewer = await context.newPage();
+    await viewer.goto(`${relay.url}/view/${shareId}`);
     await shoot('screenshot-2-sidebar.png', async (page) => {
       await sidebarPage(page, relay, shareId);
-      await until(async () => (await page.locator('sheetcast-sidebar [role=status]').textContent({ timeout: 500 })) === 'Live', 'the sidebar');
+      await until(async () => (await page.locator('sheetcast-sidebar .viewers').textContent({ timeout: 500 })) === '1', 'the sidebar');
     });
+    await viewer.close();
     await shoot('screenshot-3-home.png', async (page) => {
       await page.goto(`${relay.url}/`);
       await until(played(page), "the home page's demo");

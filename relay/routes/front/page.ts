@@ -43,11 +43,9 @@ export interface FrontPage {
   description: string;
   body: string;
   footer: string;
-  /** Whether search engines may index the page (the front pages yes; nothing else the relay serves). */
-  index?: boolean;
 }
 
-export function frontPage({ title, description, body, footer, index = true }: FrontPage): string {
+export function frontPage({ title, description, body, footer }: FrontPage): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -55,7 +53,7 @@ export function frontPage({ title, description, body, footer, index = true }: Fr
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
 <meta name="description" content="${escapeHtml(description)}">
-${index ? '' : '<meta name="robots" content="noindex">\n'}<meta name="color-scheme" content="light dark">
+<meta name="color-scheme" content="light dark">
 <link rel="icon" href="/favicon.ico" sizes="16x16 32x32 48x48">
 <link rel="apple-touch-icon" href="/apple-touch-icon.png">
 <link rel="manifest" href="/site.webmanifest">
