@@ -30,8 +30,10 @@ const STYLE =
 /** Same-origin script and socket only (the demo's view); the view's styles are constructed stylesheets. */
 const CSP = ownPageCsp(STYLE);
 
-// Raw HTML in the operator's Markdown is shown as text (html: false): their file is trusted, but
-// a pasted snippet must not bring scripts or forms onto a page that the CSP would then have to stop.
+// markdown-it: CommonMark with tables, widely used and kept up, and it refuses javascript:, vbscript:
+// and file: links on its own. Raw HTML in the operator's Markdown is shown as text (html: false): their
+// file is trusted, but a pasted snippet must not bring scripts or forms onto a page that the CSP would
+// then have to stop.
 const markdown = new MarkdownIt({ html: false, linkify: false, typographer: false });
 
 export function renderMarkdown(source: string): string {

@@ -77,7 +77,7 @@ function logsSection(facts: PolicyFacts): string {
   if (facts.logLevel === 'silent') return 'The relay writes no log at all.';
   const perRequest = ['info', 'debug', 'trace'].includes(facts.logLevel);
   const lines = perRequest
-    ? 'For every request the relay writes a log line to its standard output: the time, the method, the path (share ids cut to their first four characters, sign-in codes removed), the client\'s IP address, the status and duration of the answer, and a request id. It never logs request headers, cookies or bodies.'
+    ? 'For every request the relay writes log lines to its standard output (one as it arrives, one as it is answered): the time, the method, the path (share ids cut to their first four characters, sign-in codes removed), the client\'s IP address, the status and duration of the answer, and a request id. It never logs request headers, cookies or bodies.'
     : 'The relay writes no line per request: it logs only warnings and errors, with a request id, never the request\'s headers, cookies or body.';
   return `${lines} The relay keeps no copy of its log: how long these lines are kept depends only on where the operator sends its output.`;
 }
