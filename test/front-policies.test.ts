@@ -43,6 +43,8 @@ describe('the default privacy policy', () => {
     expect(said).toContain("the client's IP address");
     expect(said).toContain('The relay keeps no copy of its log');
     expect(said).toContain('in its memory');
+    expect(said).not.toContain('Redis');
+    expect(said).toContain('Backups the operator takes of the database keep what it held then');
     // The admin token can publish private sheets, so allow lists exist; Google does not.
     expect(said).toContain('Allow lists');
     for (const absent of ['Google user data', 'Limited Use', 'sign in with Google', 'AES-256-GCM', 'Sentry', ...manifestScopes]) expect(said).not.toContain(absent);
@@ -67,6 +69,7 @@ describe('the default privacy policy', () => {
     const warnings = words((await page(await relayWith({ LOG_LEVEL: 'warn', REDIS_URL: TEST_REDIS_URL, SENTRY_DSN: 'http://key@127.0.0.1:9/1' }), '/privacy')).text);
     expect(warnings).toContain('The relay writes no line per request');
     expect(warnings).toContain('in Redis');
+    expect(warnings).toContain('through Redis, which does not keep them');
     expect(warnings).toContain("reported to the operator's error tracker (Sentry)");
   });
 
