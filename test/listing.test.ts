@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildListing, LISTING_DIR, LISTING_IMAGES, RELAY_ICONS, RELAY_ICONS_DIR, SCREENSHOT_SIZE } from '../scripts/build-listing.ts';
 import { icoSizes, pngSize } from '../scripts/lib/png.ts';
+import { DRIVE_FILE_SCOPE, SIGN_IN_SCOPES } from '../relay/google/clients.ts';
 import { ADDON_SCOPES, RELAY_SCOPES } from '../relay/routes/front/policies.ts';
 
 const out = `${mkdtempSync(join(tmpdir(), 'sheetcast-listing-'))}/`;
@@ -62,8 +63,9 @@ describe('the listing texts', () => {
     const [, addon = '', relay = ''] = text.split(/^## /m);
     const sections = (part: string) => [...part.matchAll(/^### `([^`]+)`$/gm)].map((m) => m[1]!);
     expect(sections(addon).sort()).toEqual([...manifest.oauthScopes].sort());
-    expect(sections(relay).sort()).toEqual(Object.keys(RELAY_SCOPES).sort());
-    // The privacy policy's table of the add-on's scopes is the same list.
+    expect(sections(relay).sort()).toEqual([...SIGN_IN_SCOPES, DRIVE_FILE_SCOPE].sort());
+    expect(Object.keys(RELAY_SCOPES).sort()).toEqual([...SIGN_IN_SCOPES, DRIVE_FILE_SCOPE].sort());
+    // The privacy policy's tables of scopes are the same lists.
     expect(Object.keys(ADDON_SCOPES).sort()).toEqual([...manifest.oauthScopes].sort());
   });
 });

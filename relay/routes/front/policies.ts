@@ -2,7 +2,7 @@
 // is true of this relay: what it stores, for how long, what it logs, which Google scopes it asks
 // for. An operator who does more (keeps logs, adds analytics) replaces them with their own files.
 import type { Config } from '../../config.ts';
-import { DRIVE_FILE_SCOPE, SIGN_IN_SCOPES } from '../../google/clients.ts';
+import { DRIVE_FILE_SCOPE } from '../../google/clients.ts';
 
 /** What the texts depend on, read from the configuration (and whether Google OAuth came up). */
 export interface PolicyFacts {
@@ -53,9 +53,10 @@ export const ADDON_SCOPES: Record<string, string> = {
   'https://www.googleapis.com/auth/userinfo.email': "lets the add-on's proof of identity carry the account's verified email; the relay keeps only the account id",
 };
 
-/** The scopes the relay itself asks for, on Google's sign-in page. */
+/** The scopes the relay itself asks for on Google's sign-in page (SIGN_IN_SCOPES, and DRIVE_FILE_SCOPE to connect). */
 export const RELAY_SCOPES: Record<string, string> = {
-  ...Object.fromEntries(SIGN_IN_SCOPES.map((scope) => [scope, 'signs a viewer in, so that the relay can check their verified email against the allow list of a private sheet'])),
+  openid: 'identifies the account that signs in: a viewer of a private sheet, or a publisher who connects a spreadsheet',
+  email: "the verified email that a private sheet's allow list is checked against, and that a connected publisher is shown as",
   [DRIVE_FILE_SCOPE]: 'reads only the spreadsheets a publisher picks or connects (never any other file), so that the relay can follow changes that fire no add-on trigger',
 };
 
