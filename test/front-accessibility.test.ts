@@ -1,6 +1,6 @@
 // axe-core, injected into each page in Chromium, finds no serious or critical accessibility
 // violation on the relay's home page, its privacy policy, the live view, and the add-on's sidebar
-// (first run and published), in light and dark colour schemes.
+// (first run, relay out of reach, published), in light and dark colour schemes.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -88,15 +88,18 @@ describe.each(SCHEMES)('in the %s colour scheme', (colorScheme) => {
     expect(await seriousViolations(page)).toEqual([]);
   });
 
-  it('the sidebar, on its first run and once published', async () => {
-    for (const published of [false, true]) {
+  it('the sidebar: its first run, with the relay out of reach, and once published', async () => {
+    for (const moment of ['first run', 'relay out of reach', 'published'] as const) {
+      const published = moment === 'published';
       const page = await openPage(world.browser, { colorScheme, viewport: { width: 300, height: 760 } });
       await page.addInitScript((state) => ((globalThis as unknown as { sheetcastState: SidebarState }).sheetcastState = state), sidebarState(published));
+      if (moment === 'relay out of reach') await page.route(`${world.relay.url}/healthz`, (route) => route.abort('blockedbyclient'));
       await page.goto(`${site.url}/sidebar`);
       const pill = page.locator('sheetcast-sidebar [role=status]');
       await eventually(async () => expect(await pill.textContent()).toBe(published ? 'Live' : 'Not published'));
       if (!published) await eventually(async () => expect(await page.locator('sheetcast-first-run .step').count()).toBe(1));
-      expect(await seriousViolations(page), published ? 'published' : 'first run').toEqual([]);
+      if (moment === 'relay out of reach') await eventually(async () => expect(await page.locator('sheetcast-first-run [role=alert]').count()).toBe(1));
+      expect(await seriousViolations(page), moment).toEqual([]);
     }
   });
 });
