@@ -21,6 +21,7 @@ import metrics from './plugins/metrics.ts';
 import session from './plugins/session.ts';
 import store from './plugins/store.ts';
 import docsRoutes from './routes/docs/index.ts';
+import frontRoutes from './routes/front/index.ts';
 import googleRoutes from './routes/google/index.ts';
 import healthRoutes from './routes/health/index.ts';
 import ingestRoutes from './routes/ingest/index.ts';
@@ -137,6 +138,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(viewRoutes);
   await app.register(googleRoutes);
   await app.register(webhookRoutes);
+  await app.register(frontRoutes);
   if (config.bench) await app.register(bench);
   return app;
 }

@@ -4,6 +4,7 @@ import { Limits } from '../protocol/wire.ts';
 import {
   base64Key,
   checked,
+  contact,
   flag,
   httpUrl,
   Invalid,
@@ -12,6 +13,7 @@ import {
   proxies,
   serviceUrl,
   text,
+  textFile,
   whole,
   type Env,
   type Variable,
@@ -87,6 +89,11 @@ export interface Config {
   presenceIntervalMs: number;
   /** `npm run bench`: serve process figures on a loopback-only `/debug/stats`. */
   bench: boolean;
+  /** Who runs this relay, as the home page, privacy policy and terms name them. */
+  operator: { name: string | undefined; contact: string | undefined };
+  /** The operator's own Markdown for /privacy and /terms; the relay's defaults when unset. */
+  privacyMarkdown: string | undefined;
+  termsMarkdown: string | undefined;
 }
 
 export interface ConfigProblem {
@@ -107,6 +114,8 @@ export class ConfigError extends Error {
 }
 
 const HOUR = 3_600_000;
+/** An operator's privacy policy or terms: far more than any such text needs. */
+const POLICY_BYTES = 256 * 1024;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /**
@@ -154,6 +163,10 @@ export const VARIABLES = {
   SHEETCAST_PING_MS: whole(30_000, 100, HOUR),
   SHEETCAST_PRESENCE_MS: whole(1_000, 50, 60_000),
   SHEETCAST_BENCH: flag(false),
+  SHEETCAST_OPERATOR_NAME: text(undefined),
+  SHEETCAST_OPERATOR_CONTACT: contact(),
+  SHEETCAST_PRIVACY_FILE: textFile(POLICY_BYTES),
+  SHEETCAST_TERMS_FILE: textFile(POLICY_BYTES),
 };
 
 type Name = keyof typeof VARIABLES;
@@ -268,5 +281,8 @@ export function loadConfig(env: Env = process.env): Config {
     pingIntervalMs: v.SHEETCAST_PING_MS,
     presenceIntervalMs: v.SHEETCAST_PRESENCE_MS,
     bench: v.SHEETCAST_BENCH,
+    operator: { name: v.SHEETCAST_OPERATOR_NAME, contact: v.SHEETCAST_OPERATOR_CONTACT },
+    privacyMarkdown: v.SHEETCAST_PRIVACY_FILE?.text,
+    termsMarkdown: v.SHEETCAST_TERMS_FILE?.text,
   };
 }

@@ -5,6 +5,7 @@ import type { SidebarState } from '../../protocol/sidebar.ts';
 import type { Access, PublishedRange } from '../../protocol/wire.ts';
 import { LiveController } from '../live/controller.ts';
 import { parseRangeInput, relayBase } from './addresses.ts';
+import './first-run.ts';
 import { callServer } from './server.ts';
 import { sidebarStyles } from './styles.ts';
 
@@ -97,6 +98,7 @@ export class SheetcastSidebar extends LitElement {
         <span class="pill ${status}" role="status">${STATUS_WORDS[status]}</span>
       </header>
       ${problem ? html`<p class="error" role="alert">${problem}</p>` : nothing}
+      ${addon && !addon.published ? html`<sheetcast-first-run relay=${addon.relayUrl}></sheetcast-first-run>` : nothing}
       ${addon?.published ? this._liveView(addon) : addon ? this._publishForm() : nothing}
     `;
   }
