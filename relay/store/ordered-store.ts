@@ -7,6 +7,8 @@ import { describeChanges, rangeMoves, reclip, toAreas, type RangeMove } from '..
 import type { StoreBackend, StoreTransaction } from './backend.ts';
 import { GroupCommit, type Settled } from './group-commit.ts';
 import {
+  byteGrowth,
+  OverLimitError,
   resolveWrites,
   type Batch,
   type BatchOutcome,
@@ -34,8 +36,10 @@ export class OrderedStore implements Store {
     this.#limits = limits;
   }
 
-  createDoc(doc: NewDoc): Promise<DocRecord> {
-    return this.#backend.createDoc(doc, Date.now());
+  async createDoc(doc: NewDoc, maxPerOwner = Number.MAX_SAFE_INTEGER): Promise<DocRecord> {
+    const created = await this.#backend.createDoc(doc, Date.now(), maxPerOwner);
+    if (!created) throw new OverLimitError('docs_per_owner', `the owner already has ${maxPerOwner} docs`);
+    return created;
   }
 
   getDoc(docId: string): Promise<DocRecord | null> {
@@ -68,6 +72,7 @@ export class OrderedStore implements Store {
         await tx.dropHistory(docId);
         await moveCells(tx, docId, rangeMoves(locked.doc.ranges, ranges));
         await tx.deleteCellsOutside(docId, toAreas(ranges));
+        await tx.recountBytes(docId);
         await tx.updateDoc(docId, { ...change, epoch: locked.doc.epoch + 1 });
       }
       return (await tx.doc(docId))!.doc;
@@ -118,7 +123,12 @@ export class OrderedStore implements Store {
     const prior = await tx.batchResult(docId, batch.batchId);
     if (prior) return { result: { ...prior, duplicate: true }, delta: null };
 
-    const { keep, changed } = resolveWrites(batch.writes, batch.at, await tx.storedCells(docId, batch.writes));
+    const stored = await tx.storedCells(docId, batch.writes);
+    const { keep, changed } = resolveWrites(batch.writes, batch.at, stored);
+    const bytes = locked.bytes + byteGrowth(changed, stored);
+    if (bytes > (this.#limits.docBytes ?? Infinity)) {
+      throw new OverLimitError('doc_bytes', `the doc would hold ${bytes} bytes of values; it may hold ${this.#limits.docBytes}`);
+    }
     await tx.writeCells(docId, keep.map((w) => ({ ...w, at: batch.at })));
 
     let delta: Delta | null = null;
@@ -128,7 +138,7 @@ export class OrderedStore implements Store {
       await tx.appendDelta(docId, delta);
     }
     const n = locked.batchCount + 1;
-    await tx.advance(docId, seq, n, changed.length > 0 ? Date.now() : null);
+    await tx.advance(docId, seq, n, changed.length > 0 ? Date.now() : null, bytes);
     const result = { seq, applied: changed.length, dropped: batch.incoming - changed.length };
     await tx.recordBatch(docId, batch.batchId, n, result);
     await tx.prune(docId, seq - this.#limits.historyLimit, n - this.#limits.batchIdLimit);

@@ -45,6 +45,8 @@ const MIGRATIONS = [
    );
    CREATE INDEX drive_channels_by_doc ON drive_channels (doc_id);
    CREATE INDEX drive_channels_by_expiry ON drive_channels (expires_at);`,
+  `ALTER TABLE docs ADD COLUMN bytes BIGINT NOT NULL DEFAULT 0;
+   UPDATE docs SET bytes = (SELECT coalesce(sum(octet_length(value)), 0) FROM cells WHERE cells.doc_id = docs.doc_id);`,
 ];
 
 // BIGINT columns hold ms since the epoch and seqs: far below 2^53, so plain numbers are exact.

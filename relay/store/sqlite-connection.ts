@@ -66,6 +66,9 @@ const MIGRATIONS = [
    );
    CREATE INDEX drive_channels_by_doc ON drive_channels (doc_id);
    CREATE INDEX drive_channels_by_expiry ON drive_channels (expires_at);`,
+  // The UTF-8 bytes of each doc's values, kept with its cells so a write past the limit is refused in its transaction.
+  `ALTER TABLE docs ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
+   UPDATE docs SET bytes = (SELECT coalesce(sum(length(CAST(value AS BLOB))), 0) FROM cells WHERE cells.doc_id = docs.doc_id);`,
 ];
 
 // The store awaits between a transaction's statements, so others wait at a gate meanwhile: none

@@ -63,10 +63,24 @@ export interface BatchOutcome {
 export interface StoreLimits {
   historyLimit: number;
   batchIdLimit: number;
+  /** UTF-8 bytes of cell values one doc may hold (unbounded when not given). */
+  docBytes?: number;
+}
+
+/** A write refused whole because it would pass a limit the store keeps in its transaction. */
+export class OverLimitError extends Error {
+  readonly limit: 'doc_bytes' | 'docs_per_owner';
+
+  constructor(limit: OverLimitError['limit'], message: string) {
+    super(message);
+    this.name = 'OverLimitError';
+    this.limit = limit;
+  }
 }
 
 export interface Store {
-  createDoc(doc: NewDoc): Promise<DocRecord>;
+  /** Throws OverLimitError when the owner already has `maxPerOwner` docs (counted and created as one step). */
+  createDoc(doc: NewDoc, maxPerOwner?: number): Promise<DocRecord>;
   getDoc(docId: string): Promise<DocRecord | null>;
   getDocByShare(shareId: string): Promise<DocRecord | null>;
   findDoc(ownerId: string, spreadsheetId: string): Promise<DocRecord | null>;
@@ -75,7 +89,7 @@ export interface Store {
   updateDoc(docId: string, change: DocChange): Promise<DocRecord | null>;
   /** Deletes the doc with its cells, history and batch ids. False when there was none. */
   deleteDoc(docId: string): Promise<boolean>;
-  /** Applies a batch last-writer-wins by `at`; null when the doc does not exist. */
+  /** Applies a batch last-writer-wins by `at`; null when the doc does not exist. Throws OverLimitError, changing nothing, when it would store more than `docBytes`. */
   applyBatch(docId: string, batch: Batch): Promise<BatchOutcome | null>;
   readSnapshot(docId: string): Promise<ShareSnapshot | null>;
   /** The deltas after `afterSeq` in `epoch`, or null when they cannot all be given. */
@@ -109,4 +123,11 @@ export function resolveWrites(
     if ((current?.value ?? '') !== w.value) changed.push(w);
   }
   return { keep, changed };
+}
+
+/** How many UTF-8 bytes of values `changed` adds to what `stored` held (negative when it shrinks). */
+export function byteGrowth(changed: CellWrite[], stored: (w: CellWrite) => StoredCell | undefined): number {
+  let growth = 0;
+  for (const w of changed) growth += Buffer.byteLength(w.value) - Buffer.byteLength(stored(w)?.value ?? '');
+  return growth;
 }
