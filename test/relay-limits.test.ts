@@ -20,6 +20,7 @@ describe('connection limits', () => {
     await b.next('snapshot');
     const third = await connectViewer(relay, doc.shareId);
     expect((await third.closed).code).toBe(CloseCode.TooManyConnections);
+    expect((await api(relay, 'GET', '/metrics')).body).toMatch(/^sheetcast_rate_limited_total\{limit="socket_doc"\} 1$/m);
     a.close();
     await a.closed;
     const again = await connectViewer(relay, doc.shareId);
@@ -39,6 +40,7 @@ describe('connection limits', () => {
     }
     const fourth = await connectViewer(relay, docs[3]!.shareId);
     expect((await fourth.closed).code).toBe(CloseCode.TooManyConnections);
+    expect((await api(relay, 'GET', '/metrics')).body).toMatch(/^sheetcast_rate_limited_total\{limit="socket_address"\} 1$/m);
     for (const v of viewers) v.close();
     await Promise.all(viewers.map((v) => v.closed));
   });
