@@ -3,6 +3,7 @@ import type { FanoutResult } from '../scenarios/fanout.ts';
 import type { IngestResultRow } from '../scenarios/ingest.ts';
 import type { LatencyRow } from '../scenarios/latency.ts';
 import type { ManyDocsResult } from '../scenarios/many-docs.ts';
+import type { HealthResult } from '../scenarios/health-under-snapshots.ts';
 import type { SnapshotRow } from '../scenarios/snapshot.ts';
 
 export interface Machine {
@@ -23,6 +24,7 @@ export interface Results {
   latency?: LatencyRow[];
   ingest?: IngestResultRow[];
   snapshot?: SnapshotRow[];
+  health?: HealthResult;
   targets: Target[];
 }
 
