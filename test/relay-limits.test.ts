@@ -46,6 +46,27 @@ describe('connection limits', () => {
   });
 });
 
+describe('the protocol\'s own bounds', () => {
+  it('closes a viewer that sends a message over 4 KiB with 1009', async () => {
+    const doc = await publishDoc(relay);
+    const viewer = await connectViewer(relay, doc.shareId);
+    await viewer.next('snapshot');
+    viewer.socket.send('x'.repeat(4097));
+    expect((await viewer.closed).code).toBe(1009);
+  });
+
+  it('refuses more than 50 ranges, 500 allow entries or a 201-character title with 400, and takes the most it allows', async () => {
+    const publish = (body: object) => api(relay, 'POST', '/v1/docs', { token: relay.adminToken, body: { spreadsheetId: 'bounds', title: 't', ranges: [{ sheet: 'S', range: 'A1' }], ...body } });
+    const refusals = [
+      await publish({ ranges: Array.from({ length: 51 }, (_, i) => ({ sheet: 'S', range: `A${i + 1}` })) }),
+      await publish({ access: 'restricted', allow: Array.from({ length: 501 }, (_, i) => `v${i}@example.com`) }),
+      await publish({ title: 't'.repeat(201) }),
+    ];
+    for (const reply of refusals) expect([reply.status, reply.body.error.code]).toEqual([400, 'invalid_request']);
+    expect((await publish({ ranges: Array.from({ length: 50 }, (_, i) => ({ sheet: 'S', range: `A${i + 1}` })), title: 't'.repeat(200) })).status).toBe(201);
+  });
+});
+
 describe('keepalive', () => {
   it('pings viewers and drops one that does not answer, keeping one that does', async () => {
     const doc = await publishDoc(relay);

@@ -48,7 +48,7 @@ describe('rate limits', () => {
     expect(metrics.body).toMatch(/^sheetcast_rate_limited_total\{limit="ingest"\} 1$/m);
   });
 
-  it('answers a doc\'s ingest key over its value bytes a minute with 429 and Retry-After, counting nothing refused', async () => {
+  it('answers a doc\'s ingest key over its value bytes a minute with 429 and Retry-After, applying nothing it refuses', async () => {
     const limited = await relay({ SHEETCAST_MAX_BODY_BYTES: '2048', SHEETCAST_INGEST_BYTES_PER_MINUTE: '3000' });
     const [doc, other] = [await publishDoc(limited), await publishDoc(limited)];
     const kilobyte = 'k'.repeat(1000);
