@@ -7,7 +7,6 @@ import { describeChanges, rangeMoves, reclip, toAreas, type RangeMove } from '..
 import type { StoreBackend, StoreTransaction } from './backend.ts';
 import { GroupCommit, type Settled } from './group-commit.ts';
 import {
-  byteGrowth,
   OverLimitError,
   resolveWrites,
   type Batch,
@@ -123,9 +122,8 @@ export class OrderedStore implements Store {
     const prior = await tx.batchResult(docId, batch.batchId);
     if (prior) return { result: { ...prior, duplicate: true }, delta: null };
 
-    const stored = await tx.storedCells(docId, batch.writes);
-    const { keep, changed } = resolveWrites(batch.writes, batch.at, stored);
-    const bytes = locked.bytes + byteGrowth(changed, stored);
+    const { keep, changed, growth } = resolveWrites(batch.writes, batch.at, await tx.storedCells(docId, batch.writes));
+    const bytes = locked.bytes + growth;
     if (bytes > (this.#limits.docBytes ?? Infinity)) {
       throw new OverLimitError('doc_bytes', `the doc would hold ${bytes} bytes of values; it may hold ${this.#limits.docBytes}`);
     }

@@ -107,27 +107,25 @@ export interface StoredCell {
 /**
  * Last-writer-wins by `at`, per cell: a write older than the stored cell is dropped; a write at
  * the same or a later time is kept (its `at` is recorded even when the value is unchanged, so a
- * late older write cannot undo it). `changed` are the kept writes whose value differs.
+ * late older write cannot undo it). `changed` are the kept writes whose value differs; `growth`
+ * is how many UTF-8 bytes of values they add to what the doc held (negative when it shrinks).
  */
 export function resolveWrites(
   writes: CellWrite[],
   at: number,
   stored: (w: CellWrite) => StoredCell | undefined,
-): { keep: CellWrite[]; changed: CellWrite[] } {
+): { keep: CellWrite[]; changed: CellWrite[]; growth: number } {
   const keep: CellWrite[] = [];
   const changed: CellWrite[] = [];
+  let growth = 0;
   for (const w of writes) {
     const current = stored(w);
     if (current && current.at > at) continue;
     keep.push(w);
-    if ((current?.value ?? '') !== w.value) changed.push(w);
+    const old = current?.value ?? '';
+    if (old === w.value) continue;
+    changed.push(w);
+    growth += Buffer.byteLength(w.value) - Buffer.byteLength(old);
   }
-  return { keep, changed };
-}
-
-/** How many UTF-8 bytes of values `changed` adds to what `stored` held (negative when it shrinks). */
-export function byteGrowth(changed: CellWrite[], stored: (w: CellWrite) => StoredCell | undefined): number {
-  let growth = 0;
-  for (const w of changed) growth += Buffer.byteLength(w.value) - Buffer.byteLength(stored(w)?.value ?? '');
-  return growth;
+  return { keep, changed, growth };
 }
