@@ -31,7 +31,7 @@ class RecordingSocket extends EventEmitter {
   }
 }
 
-const noMetrics: HubMetrics = { viewerJoined() {}, viewerLeft() {}, docsLoaded() {}, fanout() {}, slowConsumerClosed() {} };
+const noMetrics: HubMetrics = { viewerJoined() {}, viewerLeft() {}, docsLoaded() {}, fanout() {}, slowConsumerClosed() {}, limitClosed() {} };
 const limits = { cellsPerRequest: 50_000, cellsPerDoc: 100_000, bodyBytes: 1 << 20, charsPerCell: 50_000 };
 
 let hub: Hub;

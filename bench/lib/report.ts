@@ -3,6 +3,7 @@ import type { FanoutResult } from '../scenarios/fanout.ts';
 import type { IngestResultRow } from '../scenarios/ingest.ts';
 import type { LatencyRow } from '../scenarios/latency.ts';
 import type { ManyDocsResult } from '../scenarios/many-docs.ts';
+import type { HealthResult } from '../scenarios/health-under-snapshots.ts';
 import type { SnapshotRow } from '../scenarios/snapshot.ts';
 import type { SseResult } from '../scenarios/sse.ts';
 
@@ -25,6 +26,7 @@ export interface Results {
   ingest?: IngestResultRow[];
   snapshot?: SnapshotRow[];
   sse?: SseResult;
+  health?: HealthResult;
   targets: Target[];
 }
 

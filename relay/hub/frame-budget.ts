@@ -5,8 +5,8 @@ import { CloseCode } from '../../protocol/wire.ts';
 
 const MINUTE_MS = 60_000;
 
-/** Spends one frame per message or ping from `socket`, from a bucket of `perMinute` that refills over a minute. */
-export function budgetFrames(socket: Viewer, perMinute: number): void {
+/** Spends one frame per message or ping from `socket`, from a bucket of `perMinute` that refills over a minute; `spent` hears of a close. */
+export function budgetFrames(socket: Viewer, perMinute: number, spent: () => void): void {
   let left = perMinute;
   let at = Date.now();
   const spend = () => {
@@ -16,6 +16,7 @@ export function budgetFrames(socket: Viewer, perMinute: number): void {
     if (--left >= 0) return;
     socket.off('message', spend);
     socket.off('ping', spend);
+    spent();
     socket.close(CloseCode.TooManyConnections, 'too many frames from this viewer');
   };
   socket.on('message', spend);

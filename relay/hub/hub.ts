@@ -34,6 +34,8 @@ export interface HubMetrics {
   docsLoaded(count: number): void;
   fanout(frames: number, seconds: number): void;
   slowConsumerClosed(): void;
+  /** A socket closed with 4429: too many from its address, too many viewers of its doc, too many frames from it. */
+  limitClosed(limit: 'address' | 'doc' | 'frames'): void;
 }
 
 /** A store read to catch a live doc up failed; the hub retries it by itself. */
@@ -99,8 +101,11 @@ export class Hub {
    * viewer's verified Google email (from the session), or null for an anonymous viewer.
    */
   async join(socket: Viewer, shareId: string, ip: string, resume: Resume | null, email: string | null = null): Promise<void> {
-    if (!this.#connections.take(ip)) return socket.close(CloseCode.TooManyConnections, 'too many connections from this address');
-    budgetFrames(socket, this.#viewerFramesPerMinute);
+    if (!this.#connections.take(ip)) {
+      this.#metrics.limitClosed('address');
+      return socket.close(CloseCode.TooManyConnections, 'too many connections from this address');
+    }
+    budgetFrames(socket, this.#viewerFramesPerMinute, () => this.#metrics.limitClosed('frames'));
     socket.once('close', () => this.#leave(socket, ip));
 
     let live = this.#docs.byShare(shareId);
@@ -114,7 +119,10 @@ export class Hub {
     live.joining++;
     try {
       const refusal = this.#admissions.refusal(live, email);
-      if (refusal) return socket.close(refusal.code, refusal.reason);
+      if (refusal) {
+        if (refusal.code === CloseCode.TooManyConnections) this.#metrics.limitClosed('doc');
+        return socket.close(refusal.code, refusal.reason);
+      }
       const plan = resume ? await this.#catchUp.resume(live, resume) : null;
       if (!this.#docs.isCurrent(live)) return socket.close(CloseCode.UnknownShare, 'unpublished');
       if (socket.readyState !== socket.OPEN || this.#closing) return;
