@@ -15,10 +15,11 @@ import { latency } from './scenarios/latency.ts';
 import { manyDocs } from './scenarios/many-docs.ts';
 import { snapshot } from './scenarios/snapshot.ts';
 import { sse } from './scenarios/sse.ts';
+import { cluster } from './scenarios/cluster.ts';
 import { addonCost, renderAddonCost } from './scenarios/addon-cost.ts';
 import { healthUnderSnapshots, renderHealth } from './scenarios/health-under-snapshots.ts';
 
-const SCENARIOS = ['fanout', 'docs', 'latency', 'ingest', 'snapshot', 'sse', 'health', 'addon'] as const;
+const SCENARIOS = ['fanout', 'docs', 'latency', 'ingest', 'snapshot', 'sse', 'health', 'cluster', 'addon'] as const;
 
 const FLAGS = {
   only: { type: 'string', default: SCENARIOS.filter((s) => s !== 'addon').join(','), help: `scenarios to run, comma-separated (${SCENARIOS.join(', ')})` },
@@ -37,6 +38,7 @@ const FLAGS = {
   'snapshot-cells': { type: 'string', default: '100,1000,10000', help: 'snapshot: doc sizes in cells' },
   'snapshot-repeats': { type: 'string', default: '20', help: 'snapshot: new viewers per size and case' },
   'sse-viewers': { type: 'string', default: '1000', help: 'sse: viewers over each transport' },
+  'cluster-viewers': { type: 'string', default: '10000', help: 'cluster: viewers of each set-up (spread over three relays, or on one)' },
   'health-readers': { type: 'string', default: '16', help: 'health: clients reading the large snapshot at once' },
   'health-mb': { type: 'string', default: '10', help: 'health: MB of values in the large doc' },
   'health-duration': { type: 'string', default: '10', help: 'health: seconds under the readers (half as long idle first)' },
@@ -116,6 +118,10 @@ if (only.has('ingest')) {
 }
 if (only.has('snapshot')) {
   results.snapshot = await snapshot({ cells: numbers('snapshot-cells'), repeats: number('snapshot-repeats'), ...relay }, log);
+}
+if (only.has('cluster')) {
+  const options = { viewers: number('cluster-viewers'), edits: number('edits'), warmup: number('warmup'), settleMs, concurrency: number('concurrency'), databaseUrl: process.env.DATABASE_URL, redisUrl: process.env.REDIS_URL, ...relay };
+  results.cluster = await cluster(options, log);
 }
 if (only.has('sse')) {
   const options = { viewers: number('sse-viewers'), edits: number('edits'), warmup: number('warmup'), settleMs, concurrency: number('concurrency'), ...relay };

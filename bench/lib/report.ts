@@ -6,6 +6,7 @@ import type { ManyDocsResult } from '../scenarios/many-docs.ts';
 import type { HealthResult } from '../scenarios/health-under-snapshots.ts';
 import type { SnapshotRow } from '../scenarios/snapshot.ts';
 import type { SseResult } from '../scenarios/sse.ts';
+import type { ClusterResult } from '../scenarios/cluster.ts';
 
 export interface Machine {
   cpus: number;
@@ -26,6 +27,7 @@ export interface Results {
   ingest?: IngestResultRow[];
   snapshot?: SnapshotRow[];
   sse?: SseResult;
+  cluster?: ClusterResult;
   health?: HealthResult;
   targets: Target[];
 }
@@ -158,6 +160,11 @@ export function render(results: Results): string {
         results.snapshot.map((r) => [r.cells, r.formatted ? 'yes' : 'no', kb(r.bytes), r.cold.p50, r.cold.p99, r.cached.p50, r.cached.p99, r.afterEdit.p50, r.afterEdit.p99]),
       ),
     );
+  }
+  if (results.cluster) {
+    const c = results.cluster;
+    out.push('', c.error ? `Three relays: not measured: ${c.error}` : `One relay beside three relays on one Postgres and Redis, same viewers, edits alternating (ms from the POST to the last viewer; three/one p50 ${c.threeToOneP50}×, p99 ${c.threeToOneP99}×)`);
+    if (!c.error) out.push(table(['set-up', 'viewers', 'last p50', 'p99', 'every delivery p50', 'p99'], c.rows.map((r) => [r.setup, r.viewers, r.last.p50, r.last.p99, r.delivery.p50, r.delivery.p99])));
   }
   if (results.sse) {
     out.push('', `Server-Sent Events beside WebSockets, one relay, edits alternating (ms from the POST to the last viewer; SSE/WS p50 ${results.sse.sseToWsP50}×, p99 ${results.sse.sseToWsP99}×)`);
