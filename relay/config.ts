@@ -16,6 +16,7 @@ import {
   type Env,
   type Variable,
 } from './config-readers.ts';
+import { WEBHOOK_VARIABLES, webhookConfig, type WebhookConfig } from './config-webhooks.ts';
 
 export interface Config {
   port: number;
@@ -87,6 +88,7 @@ export interface Config {
   presenceIntervalMs: number;
   /** `npm run bench`: serve process figures on a loopback-only `/debug/stats`. */
   bench: boolean;
+  webhooks: WebhookConfig;
 }
 
 export interface ConfigProblem {
@@ -154,6 +156,7 @@ export const VARIABLES = {
   SHEETCAST_PING_MS: whole(30_000, 100, HOUR),
   SHEETCAST_PRESENCE_MS: whole(1_000, 50, 60_000),
   SHEETCAST_BENCH: flag(false),
+  ...WEBHOOK_VARIABLES,
 };
 
 type Name = keyof typeof VARIABLES;
@@ -268,5 +271,6 @@ export function loadConfig(env: Env = process.env): Config {
     pingIntervalMs: v.SHEETCAST_PING_MS,
     presenceIntervalMs: v.SHEETCAST_PRESENCE_MS,
     bench: v.SHEETCAST_BENCH,
+    webhooks: webhookConfig(v),
   };
 }

@@ -3,6 +3,7 @@
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { webhooksTable } from './sql-webhook-records.ts';
 
 const MIGRATIONS = [
   `CREATE TABLE docs (
@@ -73,6 +74,8 @@ const MIGRATIONS = [
      doc_id TEXT NOT NULL, sheet TEXT NOT NULL, range TEXT NOT NULL, body TEXT NOT NULL, at INTEGER NOT NULL,
      PRIMARY KEY (doc_id, range, sheet)
    ) WITHOUT ROWID;`,
+  // Webhooks: each endpoint with its delivery cursor and lease (the queue is the delta history).
+  webhooksTable('INTEGER'),
 ];
 
 // The store awaits between a transaction's statements, so others wait at a gate meanwhile: none
