@@ -1,24 +1,14 @@
 // Webhooks through the real relay and a loopback receiver: signed per Standard Webhooks (checked with
-// the reference library), in seq order at least once across a failing receiver and a relay restart,
+// the reference library), in seq order at least once across a failing receiver (a relay restart: webhooks-routes),
 // a snapshot event where deltas cannot be resumed, and disabled after the failure window.
-import { DatabaseSync } from 'node:sqlite';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WebhookInfo } from '../protocol/webhooks.ts';
-import { addWebhook, api, cell, eventually, postEdits, publishDoc, startReceiver, startRelay, testSecretKey, verify, type Receiver, type Relay } from './helpers/index.ts';
-
-const FAST = {
-  SHEETCAST_WEBHOOKS_ALLOW_PRIVATE: '1',
-  SHEETCAST_WEBHOOK_RETRY_MS: '50',
-  SHEETCAST_WEBHOOK_MAX_RETRY_MS: '200',
-  SHEETCAST_WEBHOOK_SWEEP_MS: '100',
-  SHEETCAST_WEBHOOK_TIMEOUT_MS: '2000',
-};
+import { addWebhook, FAST_WEBHOOKS, api, cell, eventually, postEdits, publishDoc, startReceiver, startRelay, testSecretKey, verify, type Receiver, type Relay } from './helpers/index.ts';
 
 let relay: Relay;
 let receiver: Receiver;
 beforeAll(async () => {
-  relay = await startRelay({ env: { ...FAST, SHEETCAST_SECRET_KEY: testSecretKey(), SHEETCAST_WEBHOOKS_PER_DOC: '3' } });
+  relay = await startRelay({ env: { ...FAST_WEBHOOKS, SHEETCAST_SECRET_KEY: testSecretKey(), SHEETCAST_WEBHOOKS_PER_DOC: '3' } });
 });
 afterAll(() => relay.stop());
 afterEach(() => receiver?.close());
@@ -89,7 +79,7 @@ describe('webhook deliveries', () => {
   });
 
   it('disables an endpoint that fails for the whole window, and says why in GET', async () => {
-    const failing = await startRelay({ env: { ...FAST, SHEETCAST_SECRET_KEY: testSecretKey(), SHEETCAST_WEBHOOK_DISABLE_AFTER_MS: '1000' } });
+    const failing = await startRelay({ env: { ...FAST_WEBHOOKS, SHEETCAST_SECRET_KEY: testSecretKey(), SHEETCAST_WEBHOOK_DISABLE_AFTER_MS: '1000' } });
     receiver = await startReceiver();
     receiver.answer = () => 503;
     try {

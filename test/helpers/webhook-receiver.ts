@@ -23,6 +23,8 @@ export interface Receiver {
   accepted(): Delivery[];
   /** What to answer the next delivery (default 204). */
   answer: (delivery: Omit<Delivery, 'status'>, index: number) => number;
+  /** The `location` of a 3xx answer. */
+  redirectTo: string;
   close(): Promise<void>;
 }
 
@@ -33,6 +35,7 @@ export async function startReceiver(): Promise<Receiver> {
     deliveries,
     accepted: () => deliveries.filter((d) => d.status < 300),
     answer: () => 204,
+    redirectTo: 'http://127.0.0.1:9/elsewhere',
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
   const server = createServer((request, response) => {
@@ -42,7 +45,7 @@ export async function startReceiver(): Promise<Receiver> {
       const received = { headers: request.headers, body, event: JSON.parse(body) as WebhookEvent };
       const status = receiver.answer(received, deliveries.length);
       deliveries.push({ ...received, status });
-      response.writeHead(status, status >= 300 && status < 400 ? { location: 'http://127.0.0.1:9/elsewhere' } : {}).end();
+      response.writeHead(status, status >= 300 && status < 400 ? { location: receiver.redirectTo } : {}).end();
     });
   });
   server.keepAliveTimeout = 100;
@@ -55,6 +58,14 @@ export async function startReceiver(): Promise<Receiver> {
 export function verify(secret: string, delivery: Delivery): unknown {
   return new Webhook(secret).verify(delivery.body, delivery.headers as Record<string, string>);
 }
+
+/** A relay that delivers to loopback receivers and retries and sweeps in tens of milliseconds. */
+export const FAST_WEBHOOKS = {
+  SHEETCAST_WEBHOOKS_ALLOW_PRIVATE: '1',
+  SHEETCAST_WEBHOOK_RETRY_MS: '50',
+  SHEETCAST_WEBHOOK_MAX_RETRY_MS: '200',
+  SHEETCAST_WEBHOOK_SWEEP_MS: '100',
+};
 
 /** A 32-byte SHEETCAST_SECRET_KEY for a test relay. */
 export const testSecretKey = () => randomBytes(32).toString('base64');
