@@ -120,4 +120,21 @@ describe('a relay restart with deliveries pending', () => {
       await restarting.stop();
     }
   });
+
+  it('tells the owner, through GET, when the relay comes back with another SHEETCAST_SECRET_KEY', async () => {
+    const before = await startRelay({ env: { ...FAST_WEBHOOKS, SHEETCAST_SECRET_KEY: testSecretKey() } });
+    const doc = await publishDoc(before);
+    await addWebhook(before, doc.docId, 'http://127.0.0.1:9/hook');
+    await before.stop();
+    const after = await startRelay({ dataDir: before.dataDir, env: { ...FAST_WEBHOOKS, SHEETCAST_SECRET_KEY: testSecretKey(), SHEETCAST_ADMIN_TOKEN: before.adminToken } });
+    try {
+      await postEdits(after, doc, [cell('A1', 'x')]);
+      await eventually(async () => {
+        const [hook] = (await api<WebhookInfo[]>(after, 'GET', hooksPath(doc.docId), { token: after.adminToken })).body;
+        expect(hook).toMatchObject({ state: 'active', delivered: { epoch: 1, seq: 0 }, lastError: expect.stringContaining('SHEETCAST_SECRET_KEY is not the key') });
+      });
+    } finally {
+      await after.stop();
+    }
+  });
 });

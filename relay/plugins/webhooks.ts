@@ -22,7 +22,6 @@ export default fp(
       return;
     }
     const sealingKey = webhookSealingKey(config.secretKey);
-    app.decorate('webhooks', new Webhooks(webhookRecords, config.webhooks, sealingKey));
 
     const registers = [app.metrics.registry];
     const seconds = new Histogram({
@@ -47,6 +46,8 @@ export default fp(
         disabled: () => disabled.inc(),
       },
     });
+
+    app.decorate('webhooks', new Webhooks(webhookRecords, config.webhooks, sealingKey, (docId) => deliverer.webhookAdded(docId)));
 
     bus.subscribe((message) => {
       if (message.type === 'delta') deliverer.docChanged(message.delta.docId);

@@ -24,6 +24,9 @@ export interface DelivererOptions {
   metrics: DeliveryMetrics;
 }
 
+/** A relay started with another SHEETCAST_SECRET_KEY cannot sign: a failure the owner sees, like any other. */
+const SECRET_UNREADABLE = { ok: false, error: 'the signing secret cannot be opened: SHEETCAST_SECRET_KEY is not the key it was sealed with' } as const;
+
 /** Webhooks one sweep takes up at most; the next sweep takes the rest. */
 const SWEEP_BATCH = 100;
 
@@ -37,6 +40,8 @@ export class WebhookDeliverer {
   readonly #running = new Map<string, Promise<void>>();
   readonly #again = new Set<string>();
   readonly #docsLooking = new Map<string, boolean>();
+  /** Docs found without webhooks, until when: most docs have none, and every delta would ask again. */
+  readonly #noWebhooks = new Map<string, number>();
   #closed = false;
 
   constructor(store: Store, records: WebhookRecords, options: DelivererOptions) {
@@ -50,12 +55,16 @@ export class WebhookDeliverer {
 
   /** A doc has a new delta: deliver it to each of its endpoints that is not waiting out a backoff. */
   docChanged(docId: string): void {
+    if ((this.#noWebhooks.get(docId) ?? 0) > Date.now()) return;
     // Deltas of a busy doc arriving while its webhooks are being looked up are served by that one look.
     if (this.#docsLooking.has(docId)) return void this.#docsLooking.set(docId, true);
     this.#docsLooking.set(docId, false);
     void this.#records
       .webhooksOf(docId)
       .then((hooks) => {
+        // A webhook registered on another relay meanwhile is found by the sweep, which asks the store.
+        if (hooks.length === 0) this.#noWebhooks.set(docId, Date.now() + this.#config.sweepMs);
+        else this.#noWebhooks.delete(docId);
         for (const hook of hooks) if (hook.state === 'active' && hook.nextAttemptAt <= Date.now()) this.#kick(hook.id);
       })
       .catch((error: unknown) => this.#options.log.warn({ err: error, docId }, 'looking up webhooks failed; the sweep will retry'))
@@ -66,9 +75,16 @@ export class WebhookDeliverer {
       });
   }
 
+  /** A webhook was registered on this relay: its doc's next delta looks again. */
+  webhookAdded(docId: string): void {
+    this.#noWebhooks.delete(docId);
+  }
+
   /** Retries that are due, and anything a lost bus message or a stopped relay left undelivered. */
   async sweep(): Promise<void> {
-    for (const id of await this.#records.dueWebhooks(Date.now(), SWEEP_BATCH)) this.#kick(id);
+    const now = Date.now();
+    for (const [docId, until] of this.#noWebhooks) if (until <= now) this.#noWebhooks.delete(docId);
+    for (const id of await this.#records.dueWebhooks(now, SWEEP_BATCH)) this.#kick(id);
   }
 
   /** Stops taking up endpoints and waits for the attempts under way; their leases are released. */
@@ -104,7 +120,11 @@ export class WebhookDeliverer {
         if (!hook || hook.state !== 'active' || hook.nextAttemptAt > Date.now()) return;
         const events = await eventsAfter(this.#store, hook);
         if (events.length === 0) return;
-        const signer = new Webhook(unsealSecret(this.#options.sealingKey, hook.id, hook.sealedSecret));
+        const signer = this.#signer(hook);
+        if (!signer) {
+          await this.#records.saveDelivery(id, instance, this.#failed(hook, hook, SECRET_UNREADABLE));
+          return;
+        }
         let state: DeliveryState = hook;
         for (const event of events) {
           if (this.#closed || !(await this.#lease(id))) return;
@@ -118,6 +138,14 @@ export class WebhookDeliverer {
       }
     } finally {
       await this.#records.releaseLease(id, instance);
+    }
+  }
+
+  #signer(hook: WebhookRecord): Webhook | null {
+    try {
+      return new Webhook(unsealSecret(this.#options.sealingKey, hook.id, hook.sealedSecret));
+    } catch {
+      return null;
     }
   }
 

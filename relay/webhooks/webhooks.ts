@@ -13,11 +13,14 @@ export class Webhooks {
   readonly #records: WebhookRecords;
   readonly #config: WebhookConfig;
   readonly #sealingKey: Buffer;
+  readonly #added: (docId: string) => void;
 
-  constructor(records: WebhookRecords, config: WebhookConfig, sealingKey: Buffer) {
+  /** `added` hears of each registration (the deliverer stops taking the doc for one without webhooks). */
+  constructor(records: WebhookRecords, config: WebhookConfig, sealingKey: Buffer, added: (docId: string) => void) {
     this.#records = records;
     this.#config = config;
     this.#sealingKey = sealingKey;
+    this.#added = added;
   }
 
   /** A new endpoint for the doc, delivered every change after the doc's current epoch and seq. */
@@ -45,6 +48,7 @@ export class Webhooks {
       disabledAt: null,
     };
     await this.#records.createWebhook(hook);
+    this.#added(doc.docId);
     return { id, secret };
   }
 
