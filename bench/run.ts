@@ -15,11 +15,12 @@ import { latency } from './scenarios/latency.ts';
 import { manyDocs } from './scenarios/many-docs.ts';
 import { snapshot } from './scenarios/snapshot.ts';
 import { addonCost, renderAddonCost } from './scenarios/addon-cost.ts';
+import { webhooks } from './scenarios/webhooks.ts';
 
-const SCENARIOS = ['fanout', 'docs', 'latency', 'ingest', 'snapshot', 'addon'] as const;
+const SCENARIOS = ['fanout', 'docs', 'latency', 'ingest', 'snapshot', 'addon', 'webhooks'] as const;
 
 const FLAGS = {
-  only: { type: 'string', default: SCENARIOS.filter((s) => s !== 'addon').join(','), help: `scenarios to run, comma-separated (${SCENARIOS.join(', ')})` },
+  only: { type: 'string', default: SCENARIOS.filter((s) => s !== 'addon' && s !== 'webhooks').join(','), help: `scenarios to run, comma-separated (${SCENARIOS.join(', ')})` },
   'addon-root': { type: 'string', default: '', help: 'addon: measure the add-on of this checkout instead (its dist/sidebar built)' },
   viewers: { type: 'string', default: '1000,5000,10000', help: 'fan-out sizes (viewers of one doc)' },
   edits: { type: 'string', default: '50', help: 'measured fan-out edits per size and server' },
@@ -34,6 +35,8 @@ const FLAGS = {
   'ingest-duration': { type: 'string', default: '5', help: 'ingest throughput: seconds' },
   'snapshot-cells': { type: 'string', default: '100,1000,10000', help: 'snapshot: doc sizes in cells' },
   'snapshot-repeats': { type: 'string', default: '20', help: 'snapshot: new viewers per size and case' },
+  'webhook-endpoints': { type: 'string', default: '1,10', help: 'webhooks: endpoints of the doc, one run per count' },
+  'webhook-edits': { type: 'string', default: '500', help: 'webhooks: edits delivered to every endpoint' },
   settle: { type: 'string', default: '1500', help: 'ms to wait after connecting viewers (presence frames go out)' },
   concurrency: { type: 'string', default: '200', help: 'viewer handshakes in flight while connecting' },
   out: { type: 'string', default: 'bench/results', help: 'where the JSON and SVG go' },
@@ -110,6 +113,11 @@ if (only.has('ingest')) {
 }
 if (only.has('snapshot')) {
   results.snapshot = await snapshot({ cells: numbers('snapshot-cells'), repeats: number('snapshot-repeats'), ...relay }, log);
+}
+
+if (only.has('webhooks')) {
+  const databaseUrl = process.env.DATABASE_URL || undefined;
+  results.webhooks = await webhooks({ endpoints: numbers('webhook-endpoints'), edits: number('webhook-edits'), concurrency: number('ingest-concurrency'), databaseUrl, ...relay }, log);
 }
 
 // Counts inside Google rather than times on this machine: printed beside the results, not judged.

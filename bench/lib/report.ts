@@ -4,6 +4,7 @@ import type { IngestResultRow } from '../scenarios/ingest.ts';
 import type { LatencyRow } from '../scenarios/latency.ts';
 import type { ManyDocsResult } from '../scenarios/many-docs.ts';
 import type { SnapshotRow } from '../scenarios/snapshot.ts';
+import type { WebhooksRow } from '../scenarios/webhooks.ts';
 
 export interface Machine {
   cpus: number;
@@ -23,6 +24,7 @@ export interface Results {
   latency?: LatencyRow[];
   ingest?: IngestResultRow[];
   snapshot?: SnapshotRow[];
+  webhooks?: WebhooksRow[];
   targets: Target[];
 }
 
@@ -152,6 +154,15 @@ export function render(results: Results): string {
       table(
         ['cells', 'formats', 'frame KB', 'cold p50', 'p99', 'cached p50', 'p99', 'after an edit p50', 'p99'],
         results.snapshot.map((r) => [r.cells, r.formatted ? 'yes' : 'no', kb(r.bytes), r.cold.p50, r.cold.p99, r.cached.p50, r.cached.p99, r.afterEdit.p50, r.afterEdit.p99]),
+      ),
+    );
+  }
+  if (results.webhooks) {
+    out.push('', 'Webhook delivery: a burst of single-cell edits to each endpoint of one doc, in seq order (ms from the edit\'s answer to its delivery)');
+    out.push(
+      table(
+        ['store', 'endpoints', 'edits', 'deliveries', 'deliveries/s', 'p50', 'p99', 'max', 'out of order', 'relay CPU µs/delivery', 'relay ELU'],
+        results.webhooks.map((w) => [w.store, w.endpoints, w.edits, w.deliveries, w.deliveriesPerSecond, w.latency.p50, w.latency.p99, w.latency.max, w.outOfOrder, w.cpuMicrosPerDelivery, pct(w.utilization)]),
       ),
     );
   }

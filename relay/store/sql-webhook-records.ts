@@ -11,7 +11,11 @@ type Value = string | number | null;
 /** Runs one statement: its rows, or how many rows it changed. */
 export interface SqlExecutor {
   all(sql: string, args: Value[]): Promise<Row[]>;
-  run(sql: string, args: Value[]): Promise<number>;
+  /**
+   * `bookkeeping`: a lease or a cursor, whose loss in a crash only means an event delivered again
+   * (at least once). Such a write need not wait for the disk as an acknowledged edit must.
+   */
+  run(sql: string, args: Value[], bookkeeping?: boolean): Promise<number>;
 }
 
 /** The migration's table, the same on both backends but for the 64-bit integer type's name. */
@@ -114,15 +118,15 @@ export class SqlWebhookRecords implements WebhookRecords {
   }
 
   async acquireLease(id: string, owner: string, now: number, until: number): Promise<boolean> {
-    return (await this.#sql.run(SQL.acquire, [owner, until, id, now, owner])) === 1;
+    return (await this.#sql.run(SQL.acquire, [owner, until, id, now, owner], true)) === 1;
   }
 
   async releaseLease(id: string, owner: string): Promise<void> {
-    await this.#sql.run(SQL.release, [id, owner]);
+    await this.#sql.run(SQL.release, [id, owner], true);
   }
 
   async saveDelivery(id: string, owner: string, state: DeliveryState): Promise<boolean> {
-    return (await this.#sql.run(SQL.save, [...deliveryValues(state), id, owner])) === 1;
+    return (await this.#sql.run(SQL.save, [...deliveryValues(state), id, owner], true)) === 1;
   }
 }
 
@@ -132,11 +136,22 @@ export function sqliteExecutor(connection: SqliteConnection): SqlExecutor {
   const statement = (sql: string) => prepared.get(sql) ?? prepared.set(sql, connection.db.prepare(sql)).get(sql)!;
   return {
     all: (sql, args) => connection.run(() => statement(sql).all(...args) as Row[]),
-    run: (sql, args) => connection.run(() => Number(statement(sql).run(...args).changes)),
+    run: (sql, args, bookkeeping = false) =>
+      connection.run(() => {
+        if (!bookkeeping) return Number(statement(sql).run(...args).changes);
+        // WAL with synchronous=NORMAL commits without an fsync, which would stop the event loop
+        // (node:sqlite is synchronous); the next durable commit takes this one to disk with it.
+        connection.db.exec('PRAGMA synchronous = NORMAL');
+        try {
+          return Number(statement(sql).run(...args).changes);
+        } finally {
+          connection.db.exec('PRAGMA synchronous = FULL');
+        }
+      }),
   };
 }
 
-/** Postgres's pool, with `?` numbered `$1, $2, …`. */
+/** Postgres's pool, with `?` numbered `$1, $2, …`; its commits wait on the server, not on this event loop. */
 export function postgresExecutor(pool: pg.Pool): SqlExecutor {
   const numbered = new Map<string, string>();
   const number = (sql: string) => {

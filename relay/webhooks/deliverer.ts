@@ -39,6 +39,7 @@ export class WebhookDeliverer {
   /** Endpoints this relay is delivering to now, and those to look at again when that ends. */
   readonly #running = new Map<string, Promise<void>>();
   readonly #again = new Set<string>();
+  readonly #leasedUntil = new Map<string, number>();
   readonly #docsLooking = new Map<string, boolean>();
   /** Docs found without webhooks, until when: most docs have none, and every delta would ask again. */
   readonly #noWebhooks = new Map<string, number>();
@@ -105,9 +106,17 @@ export class WebhookDeliverer {
     this.#running.set(id, run);
   }
 
-  #lease(id: string): Promise<boolean> {
+  /** Takes the endpoint's lease; true while this relay holds it. */
+  async #lease(id: string): Promise<boolean> {
     const now = Date.now();
-    return this.#records.acquireLease(id, this.#options.instance, now, now + this.#leaseMs);
+    if (!(await this.#records.acquireLease(id, this.#options.instance, now, now + this.#leaseMs))) return false;
+    this.#leasedUntil.set(id, now + this.#leaseMs);
+    return true;
+  }
+
+  /** Before an attempt: the lease is renewed once half of it is spent (a write fewer per delivery otherwise). */
+  async #keepLease(id: string): Promise<boolean> {
+    return (this.#leasedUntil.get(id) ?? 0) - Date.now() > this.#leaseMs / 2 || this.#lease(id);
   }
 
   /** Under the lease: the events after the cursor, one at a time, until one fails or none is left. */
@@ -127,7 +136,7 @@ export class WebhookDeliverer {
         }
         let state: DeliveryState = hook;
         for (const event of events) {
-          if (this.#closed || !(await this.#lease(id))) return;
+          if (this.#closed || !(await this.#keepLease(id))) return;
           const body = JSON.stringify(event);
           const started = performance.now();
           const outcome = await send(new URL(hook.url), body, signedHeaders(signer, messageId(hook, event), body, Date.now()), this.#config);
@@ -137,6 +146,7 @@ export class WebhookDeliverer {
         }
       }
     } finally {
+      this.#leasedUntil.delete(id);
       await this.#records.releaseLease(id, instance);
     }
   }

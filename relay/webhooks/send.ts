@@ -12,6 +12,12 @@ export interface SendOptions {
 
 export type SendOutcome = { ok: true; status: number } | { ok: false; error: string; refused?: boolean };
 
+/**
+ * Connections are kept between deliveries (an endpoint gets its events one after another). A kept
+ * connection goes to the address checked when it was opened; a new one is checked again.
+ */
+const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) };
+
 /** How much of an answer's body is read (and thrown away) before the socket is let go. */
 const MAX_ANSWER_BYTES = 64 * 1024;
 
@@ -33,7 +39,7 @@ export function send(url: URL, body: string, headers: Record<string, string>, op
         method: 'POST',
         headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'Sheetcast-Webhooks/1' },
         ...(options.allowPrivate ? {} : { lookup: guardedLookup }),
-        agent: false,
+        agent: url.protocol === 'https:' ? agents['https:'] : agents['http:'],
       },
       (response) => {
         const status = response.statusCode ?? 0;
