@@ -56,7 +56,7 @@ export class WebhookDeliverer {
 
   /** A doc has a new delta: deliver it to each of its endpoints that is not waiting out a backoff. */
   docChanged(docId: string): void {
-    if ((this.#noWebhooks.get(docId) ?? 0) > Date.now()) return;
+    if (this.#closed || (this.#noWebhooks.get(docId) ?? 0) > Date.now()) return;
     // Deltas of a busy doc arriving while its webhooks are being looked up are served by that one look.
     if (this.#docsLooking.has(docId)) return void this.#docsLooking.set(docId, true);
     this.#docsLooking.set(docId, false);
@@ -83,6 +83,7 @@ export class WebhookDeliverer {
 
   /** Retries that are due, and anything a lost bus message or a stopped relay left undelivered. */
   async sweep(): Promise<void> {
+    if (this.#closed) return;
     const now = Date.now();
     for (const [docId, until] of this.#noWebhooks) if (until <= now) this.#noWebhooks.delete(docId);
     for (const id of await this.#records.dueWebhooks(now, SWEEP_BATCH)) this.#kick(id);
