@@ -3,6 +3,7 @@
 // a snapshot event where deltas cannot be resumed, and disabled after the failure window.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WebhookInfo } from '../protocol/webhooks.ts';
+import { retryDelay } from '../relay/webhooks/deliverer.ts';
 import { addWebhook, FAST_WEBHOOKS, api, cell, eventually, postEdits, publishDoc, startReceiver, startRelay, testSecretKey, verify, type Receiver, type Relay } from './helpers/index.ts';
 
 let relay: Relay;
@@ -41,6 +42,8 @@ describe('webhook deliveries', () => {
       { id: hook.id, url: receiver.url, state: 'active', createdAt: expect.any(Number), delivered: { epoch: 1, seq: 3 }, lastError: null, failingSince: null, disabledAt: null },
     ]));
     expect(JSON.stringify(await list(doc.docId))).not.toContain(hook.secret.slice(6));
+    const metrics = await (await fetch(`${relay.url}/metrics`)).text();
+    expect(metrics).toMatch(/^sheetcast_webhook_deliveries_total\{outcome="delivered"\} [2-9]/m);
   });
 
   it('keeps seq order across a failing receiver: the failed delta is retried before any later one', async () => {
@@ -107,6 +110,19 @@ describe('webhook deliveries', () => {
       expect(receiver.deliveries.length).toBe(attempts);
     } finally {
       await failing.stop();
+    }
+  });
+});
+
+describe('retry backoff', () => {
+  it('doubles from the first delay up to the maximum, each delay drawn between half and all of it', () => {
+    const config = { retryMs: 1000, maxRetryMs: 10_000 };
+    for (const [attempts, full] of [[1, 1000], [2, 2000], [3, 4000], [4, 8000], [5, 10_000], [40, 10_000]] as const) {
+      const delays = Array.from({ length: 200 }, () => retryDelay(config, attempts));
+      expect(Math.min(...delays)).toBeGreaterThanOrEqual(full / 2);
+      expect(Math.max(...delays)).toBeLessThanOrEqual(full);
+      // jitter: retries of endpoints that failed together spread out
+      expect(new Set(delays).size).toBeGreaterThan(50);
     }
   });
 });

@@ -121,6 +121,27 @@ describe('a relay restart with deliveries pending', () => {
     }
   });
 
+  it('takes over from a relay killed mid-delivery once its lease has expired', async () => {
+    // A short timeout makes a short lease (twice the timeout and 5 s).
+    const crashing = await startRelay({ env: { ...FAST_WEBHOOKS, SHEETCAST_SECRET_KEY: testSecretKey(), SHEETCAST_WEBHOOK_TIMEOUT_MS: '2000' } });
+    receiver = await startReceiver();
+    receiver.answer = () => 0;
+    try {
+      const doc = await publishDoc(crashing);
+      await addWebhook(crashing, doc.docId, receiver.url);
+      for (const v of ['1', '2']) await postEdits(crashing, doc, [cell('A1', v)]);
+      // killed while its first delivery waits for an answer: the lease is still the dead relay's
+      await eventually(() => expect(receiver.deliveries).toHaveLength(1));
+      await crashing.kill();
+      receiver.answer = () => 200;
+      await crashing.restart();
+      await eventually(() => expect(receiver.accepted().map((d) => d.event.seq)).toEqual([1, 2]), { timeoutMs: 30_000 });
+      expect(receiver.deliveries.map((d) => [d.event.seq, d.status])).toEqual([[1, 0], [1, 200], [2, 200]]);
+    } finally {
+      await crashing.stop();
+    }
+  }, 40_000);
+
   it('tells the owner, through GET, when the relay comes back with another SHEETCAST_SECRET_KEY', async () => {
     const before = await startRelay({ env: { ...FAST_WEBHOOKS, SHEETCAST_SECRET_KEY: testSecretKey() } });
     const doc = await publishDoc(before);

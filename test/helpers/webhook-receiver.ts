@@ -12,7 +12,7 @@ export interface Delivery {
   headers: IncomingHttpHeaders;
   body: string;
   event: WebhookEvent;
-  /** The status the receiver answered. */
+  /** The status the receiver answered; 0 when it never answered. */
   status: number;
 }
 
@@ -21,7 +21,7 @@ export interface Receiver {
   deliveries: Delivery[];
   /** The deliveries it answered with a 2xx, in order. */
   accepted(): Delivery[];
-  /** What to answer the next delivery (default 204). */
+  /** What to answer the next delivery (default 204); 0 holds the request open without answering. */
   answer: (delivery: Omit<Delivery, 'status'>, index: number) => number;
   /** The `location` of a 3xx answer. */
   redirectTo: string;
@@ -33,10 +33,13 @@ export async function startReceiver(): Promise<Receiver> {
   const receiver: Receiver = {
     url: '',
     deliveries,
-    accepted: () => deliveries.filter((d) => d.status < 300),
+    accepted: () => deliveries.filter((d) => d.status >= 200 && d.status < 300),
     answer: () => 204,
     redirectTo: 'http://127.0.0.1:9/elsewhere',
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
   };
   const server = createServer((request, response) => {
     let body = '';
@@ -45,6 +48,7 @@ export async function startReceiver(): Promise<Receiver> {
       const received = { headers: request.headers, body, event: JSON.parse(body) as WebhookEvent };
       const status = receiver.answer(received, deliveries.length);
       deliveries.push({ ...received, status });
+      if (status === 0) return;
       response.writeHead(status, status >= 300 && status < 400 ? { location: receiver.redirectTo } : {}).end();
     });
   });
