@@ -53,7 +53,9 @@ describe('webhook routes', () => {
 
   it('caps the webhooks of a doc (SHEETCAST_WEBHOOKS_PER_DOC) with 403', async () => {
     const doc = await publishDoc(relay);
-    await addWebhook(relay, doc.docId, 'http://127.0.0.1:9/a');
+    const first = await api(relay, 'POST', hooksPath(doc.docId), { token: relay.adminToken, body: { url: 'http://127.0.0.1:9/a' } });
+    // the answer holds the signing secret
+    expect([first.status, first.headers.get('cache-control')]).toEqual([201, 'no-store']);
     await addWebhook(relay, doc.docId, 'http://127.0.0.1:9/b');
     const third = await api(relay, 'POST', hooksPath(doc.docId), { token: relay.adminToken, body: { url: 'http://127.0.0.1:9/c' } });
     expect([third.status, third.body.error.code]).toEqual([403, 'too_many_webhooks']);
