@@ -18,11 +18,12 @@ import { sse } from './scenarios/sse.ts';
 import { cluster } from './scenarios/cluster.ts';
 import { addonCost, renderAddonCost } from './scenarios/addon-cost.ts';
 import { healthUnderSnapshots, renderHealth } from './scenarios/health-under-snapshots.ts';
+import { webhooks } from './scenarios/webhooks.ts';
 
-const SCENARIOS = ['fanout', 'docs', 'latency', 'ingest', 'snapshot', 'sse', 'health', 'cluster', 'addon'] as const;
+const SCENARIOS = ['fanout', 'docs', 'latency', 'ingest', 'snapshot', 'sse', 'health', 'cluster', 'addon', 'webhooks'] as const;
 
 const FLAGS = {
-  only: { type: 'string', default: SCENARIOS.filter((s) => s !== 'addon').join(','), help: `scenarios to run, comma-separated (${SCENARIOS.join(', ')})` },
+  only: { type: 'string', default: SCENARIOS.filter((s) => s !== 'addon' && s !== 'webhooks').join(','), help: `scenarios to run, comma-separated (${SCENARIOS.join(', ')})` },
   'addon-root': { type: 'string', default: '', help: 'addon: measure the add-on of this checkout instead (its dist/sidebar built)' },
   viewers: { type: 'string', default: '1000,5000,10000', help: 'fan-out sizes (viewers of one doc)' },
   edits: { type: 'string', default: '50', help: 'measured fan-out edits per size and server' },
@@ -42,6 +43,8 @@ const FLAGS = {
   'health-readers': { type: 'string', default: '16', help: 'health: clients reading the large snapshot at once' },
   'health-mb': { type: 'string', default: '10', help: 'health: MB of values in the large doc' },
   'health-duration': { type: 'string', default: '10', help: 'health: seconds under the readers (half as long idle first)' },
+  'webhook-endpoints': { type: 'string', default: '1,10', help: 'webhooks: endpoints of the doc, one run per count' },
+  'webhook-edits': { type: 'string', default: '500', help: 'webhooks: edits delivered to every endpoint' },
   settle: { type: 'string', default: '1500', help: 'ms to wait after connecting viewers (presence frames go out)' },
   concurrency: { type: 'string', default: '200', help: 'viewer handshakes in flight while connecting' },
   out: { type: 'string', default: 'bench/results', help: 'where the JSON and SVG go' },
@@ -133,6 +136,11 @@ if (only.has('health')) {
     { readers: number('health-readers'), megabytes: number('health-mb'), durationMs: number('health-duration') * 1000, ...relay },
     log,
   );
+}
+
+if (only.has('webhooks')) {
+  const databaseUrl = process.env.DATABASE_URL || undefined;
+  results.webhooks = await webhooks({ endpoints: numbers('webhook-endpoints'), edits: number('webhook-edits'), concurrency: number('ingest-concurrency'), databaseUrl, ...relay }, log);
 }
 
 // Counts inside Google rather than times on this machine: printed beside the results, not judged.

@@ -18,6 +18,7 @@ import {
   type Env,
   type Variable,
 } from './config-readers.ts';
+import { WEBHOOK_VARIABLES, webhookConfig, type WebhookConfig } from './config-webhooks.ts';
 
 export interface Config {
   port: number;
@@ -100,6 +101,7 @@ export interface Config {
   /** The operator's own Markdown for /privacy and /terms; the relay's defaults when unset. */
   privacyMarkdown: string | undefined;
   termsMarkdown: string | undefined;
+  webhooks: WebhookConfig;
 }
 
 export interface ConfigProblem {
@@ -176,6 +178,7 @@ export const VARIABLES = {
   SHEETCAST_OPERATOR_CONTACT: contact(),
   SHEETCAST_PRIVACY_FILE: textFile(POLICY_BYTES),
   SHEETCAST_TERMS_FILE: textFile(POLICY_BYTES),
+  ...WEBHOOK_VARIABLES,
 };
 
 type Name = keyof typeof VARIABLES;
@@ -308,5 +311,6 @@ export function loadConfig(env: Env = process.env): Config {
     operator: { name: v.SHEETCAST_OPERATOR_NAME, contact: v.SHEETCAST_OPERATOR_CONTACT },
     privacyMarkdown: v.SHEETCAST_PRIVACY_FILE?.text,
     termsMarkdown: v.SHEETCAST_TERMS_FILE?.text,
+    webhooks: webhookConfig(v),
   };
 }

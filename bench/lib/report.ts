@@ -7,6 +7,7 @@ import type { HealthResult } from '../scenarios/health-under-snapshots.ts';
 import type { SnapshotRow } from '../scenarios/snapshot.ts';
 import type { SseResult } from '../scenarios/sse.ts';
 import type { ClusterResult } from '../scenarios/cluster.ts';
+import type { WebhooksRow } from '../scenarios/webhooks.ts';
 
 export interface Machine {
   cpus: number;
@@ -29,6 +30,7 @@ export interface Results {
   sse?: SseResult;
   cluster?: ClusterResult;
   health?: HealthResult;
+  webhooks?: WebhooksRow[];
   targets: Target[];
 }
 
@@ -169,6 +171,15 @@ export function render(results: Results): string {
   if (results.sse) {
     out.push('', `Server-Sent Events beside WebSockets, one relay, edits alternating (ms from the POST to the last viewer; SSE/WS p50 ${results.sse.sseToWsP50}×, p99 ${results.sse.sseToWsP99}×)`);
     out.push(table(['transport', 'viewers', 'last p50', 'p99', 'every delivery p50', 'p99'], results.sse.rows.map((r) => [r.transport, r.viewers, r.last.p50, r.last.p99, r.delivery.p50, r.delivery.p99])));
+  }
+  if (results.webhooks) {
+    out.push('', 'Webhook delivery: a burst of single-cell edits to each endpoint of one doc, in seq order (ms from the edit\'s answer to its delivery)');
+    out.push(
+      table(
+        ['store', 'endpoints', 'edits', 'deliveries', 'deliveries/s', 'p50', 'p99', 'max', 'out of order', 'relay CPU µs/delivery', 'relay ELU'],
+        results.webhooks.map((w) => [w.store, w.endpoints, w.edits, w.deliveries, w.deliveriesPerSecond, w.latency.p50, w.latency.p99, w.latency.max, w.outOfOrder, w.cpuMicrosPerDelivery, pct(w.utilization)]),
+      ),
+    );
   }
   out.push('', 'Targets (SPEC.md)');
   out.push(table(['', 'target', 'measured'], results.targets.map((t) => [t.met === null ? '-' : t.met ? 'met' : 'MISSED', t.target, t.measured])));

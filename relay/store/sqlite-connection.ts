@@ -3,6 +3,7 @@
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { webhooksTable } from './sql-webhook-records.ts';
 
 const MIGRATIONS = [
   `CREATE TABLE docs (
@@ -79,6 +80,8 @@ const MIGRATIONS = [
   // With several relays, one renews each Drive channel: a claim with an expiry on its row.
   `ALTER TABLE drive_channels ADD COLUMN renewing_by TEXT;
    ALTER TABLE drive_channels ADD COLUMN renewing_until INTEGER;`,
+  // Webhooks: each endpoint with its delivery cursor and lease (the queue is the delta history).
+  webhooksTable('INTEGER'),
 ];
 
 // The store awaits between a transaction's statements, so others wait at a gate meanwhile: none
