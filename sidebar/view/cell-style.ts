@@ -1,4 +1,4 @@
-// A sheet's cell style as CSS declarations for the view's `styleMap`. The sheet's colours are
+// A sheet's cell style as CSS declarations for the grid's `cssProps`. The sheet's colours are
 // kept as they are in every theme: a cell that sets one of its colours gets the sheet's default
 // for the other (black on white), so a dark theme never puts light text on a yellow cell.
 import type { CellStyle } from '../../protocol/wire.ts';

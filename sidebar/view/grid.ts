@@ -4,12 +4,12 @@
 import { html, nothing } from 'lit';
 import type { TemplateResult } from 'lit';
 import { guard } from 'lit/directives/guard.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import { columnLetters } from '../../protocol/a1.ts';
 import { safeLink } from '../live/format.ts';
 import type { SheetFormat } from '../live/format.ts';
 import type { SheetTab } from '../live/sheet.ts';
 import { styleDeclarations } from './cell-style.ts';
+import { cssProps } from './css-props.ts';
 import type { ViewModes } from './modes.ts';
 import { renderedSpans } from './rows.ts';
 import type { RenderedSpans, RowOrder, RowWindow } from './rows.ts';
@@ -54,7 +54,7 @@ export function renderTable(input: GridInput): TemplateResult {
   const tops = input.tops;
   const spacer = (from: number, to: number) =>
     html`<tr class="spacer" aria-hidden="true">
-      <td colspan=${columns.length + (modes.chrome ? 1 : 0)} style=${styleMap({ height: `${tops ? tops[to]! - tops[from]! : 0}px` })}></td>
+      <td colspan=${columns.length + (modes.chrome ? 1 : 0)} style=${cssProps({ height: `${tops ? tops[to]! - tops[from]! : 0}px` })}></td>
     </tr>`;
   const formatted = tab.formatJson !== 'null';
   return html`<table class="${formatted ? 'formatted' : ''} ${modes.chrome ? '' : 'bare'}" aria-rowcount=${window ? order.rows.length + 1 : nothing}>
@@ -69,7 +69,7 @@ export function renderTable(input: GridInput): TemplateResult {
           if (j < format.frozenColumns) size.left = `var(--left-${j})`;
           const sorted = input.sortColumn === j ? (input.descending ? 'descending' : 'ascending') : nothing;
           const letter = columnLetters(tab.rect.left + j);
-          return html`<th scope="col" data-col=${j} class=${j < format.frozenColumns ? 'frozen-col' : nothing} style=${styleMap(size)} aria-sort=${modes.sort ? sorted : nothing}>${
+          return html`<th scope="col" data-col=${j} class=${j < format.frozenColumns ? 'frozen-col' : nothing} style=${cssProps(size)} aria-sort=${modes.sort ? sorted : nothing}>${
             modes.sort && modes.chrome ? html`<button class="sort" aria-label="Sort by column ${letter}" @click=${() => input.onSort(j)}>${letter}</button>` : letter
           }</th>`;
         })}
@@ -127,7 +127,7 @@ function renderRow(
   return html`<tr
     class="${frozen ? 'frozen' : ''} ${height === undefined ? '' : 'sized'}"
     aria-rowindex=${windowed ? position + 2 : nothing}
-    style=${height === undefined ? nothing : `height:${height}px`}
+    style=${cssProps(height === undefined ? {} : { height: `${height}px` })}
   >
     ${modes.chrome ? html`<th scope="row">${rowNumber}</th>` : nothing}
     ${columns.map((j) => {
@@ -150,7 +150,7 @@ function renderRow(
         class="${NUMBER.test(value) ? 'num' : ''} ${flash} ${j < format.frozenColumns ? 'frozen-col' : ''} ${sortable ? 'sortable' : ''}"
         rowspan=${span && span[0] > 1 ? span[0] : nothing}
         colspan=${span && span[1] > 1 ? span[1] : nothing}
-        style=${styleMap(style)}
+        style=${cssProps(style)}
         title=${value.length > TOOLTIP_CHARS ? value : nothing}
         tabindex=${sortable ? 0 : nothing}
         aria-sort=${sortable && header.sortColumn === j ? (header.descending ? 'descending' : 'ascending') : nothing}
