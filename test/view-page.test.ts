@@ -1,5 +1,4 @@
 // The relay's `/view/:shareId` page in Chromium against the real relay.
-import { copyFile, mkdir } from 'node:fs/promises';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { PublishResponse } from '../protocol/wire.ts';
@@ -261,14 +260,13 @@ describe('the view on every screen', () => {
     expect(timing).toBe('steps(1)');
   });
 
-  it('is pictured on a desktop for the README', async () => {
+  it('is pictured on a desktop', async () => {
     // Reduced motion holds the highlight steady, so the picture only changes when the view does.
     const page = await openView(doc.shareId, { viewport: { width: 900, height: 360 }, reducedMotion: 'reduce' });
     await eventually(async () => expect(await page.locator('sheetcast-view .viewers').textContent()).toBe('1 viewer'));
     await postEdits(world.relay, doc, [cell('E4', '6', 'Scores'), cell('D4', '3', 'Scores')]);
     await eventually(async () => expect(await cellClass(page, 'E4')).toMatch(/flash/));
-    const path = await picture(page, 'view-desktop');
-    await mkdir(new URL('../docs/', import.meta.url), { recursive: true });
-    await copyFile(path, new URL('../docs/screenshot-view.png', import.meta.url));
+    // The README's picture is the formatted demo's (view-screenshots.test.ts).
+    await picture(page, 'view-desktop');
   });
 });

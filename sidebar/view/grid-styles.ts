@@ -71,6 +71,10 @@ export const gridStyles = css`
     min-width: 2.5rem;
     background: var(--sheetcast-header-bg);
   }
+  /* A cell in the sheet's own colours (black on light) flashes in the light theme's colour in any theme. */
+  td.coloured {
+    --sheetcast-flash: #fde68a;
+  }
   td.flash-a {
     animation: flash-a 1.6s ease-out;
   }

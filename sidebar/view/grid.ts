@@ -18,6 +18,8 @@ import type { RenderedSpans, RowOrder, RowWindow } from './rows.ts';
 const FLASH_MS = 2_000;
 /** Values longer than this are likely cut off by the column width: their full text goes in a tooltip. */
 const TOOLTIP_CHARS = 24;
+/** Board mode's share of the width for the row numbers; the columns share the rest as their widths do. */
+const ROW_NUMBERS_SHARE = 4;
 const NUMBER = /^[-+(]?[$€£¥]?\s?[\d.,]+\s?%?\)?$/;
 
 export interface GridInput {
@@ -61,11 +63,11 @@ export function renderTable(input: GridInput): TemplateResult {
     <caption>${tab.key}</caption>
     <thead>
       <tr>
-        ${modes.chrome ? html`<td class="corner"></td>` : nothing}
+        ${modes.chrome ? html`<td class="corner" style=${cssProps(modes.board ? { width: `${ROW_NUMBERS_SHARE}%` } : {})}></td>` : nothing}
         ${columns.map((j) => {
           const width = widthOf(j);
           // Board mode fits the sheet's widths to the screen as shares of the whole.
-          const size: Record<string, string> = width === undefined ? {} : modes.board ? { width: `${(width / totalWidth) * 100}%` } : pixels(width);
+          const size: Record<string, string> = width === undefined ? {} : modes.board ? { width: `${(width / totalWidth) * (modes.chrome ? 100 - ROW_NUMBERS_SHARE : 100)}%` } : pixels(width);
           if (j < format.frozenColumns) size.left = `var(--left-${j})`;
           const sorted = input.sortColumn === j ? (input.descending ? 'descending' : 'ascending') : nothing;
           const letter = columnLetters(tab.rect.left + j);
@@ -147,7 +149,7 @@ function renderRow(
       const sortable = header !== null;
       return html`<td
         data-cell="${columnLetters(tab.rect.left + j)}${rowNumber}"
-        class="${NUMBER.test(value) ? 'num' : ''} ${flash} ${j < format.frozenColumns ? 'frozen-col' : ''} ${sortable ? 'sortable' : ''}"
+        class="${NUMBER.test(value) ? 'num' : ''} ${flash} ${'color' in style ? 'coloured' : ''} ${j < format.frozenColumns ? 'frozen-col' : ''} ${sortable ? 'sortable' : ''}"
         rowspan=${span && span[0] > 1 ? span[0] : nothing}
         colspan=${span && span[1] > 1 ? span[1] : nothing}
         style=${cssProps(style)}
