@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { PublishResponse, RangeFormat } from '../protocol/wire.ts';
-import { cellText, computedStyle, openPage, textContrast, useBrowserRelay } from './helpers/browser.ts';
+import { cellText, computedStyle, mutatedCells, openPage, textContrast, useBrowserRelay, watchCellMutations } from './helpers/browser.ts';
 import { eventually, postEdits, publishDoc, putSnapshot } from './helpers/index.ts';
 
 const world = useBrowserRelay();
@@ -150,6 +150,17 @@ describe('the view shows the sheet’s formats', () => {
     await eventually(async () => expect(await style(page, 'A2', 'background-color')).toBe('rgb(183, 225, 205)'));
     expect(await style(page, 'A2', 'color')).toBe('rgb(0, 0, 0)');
     expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+  });
+});
+
+describe('a formatted range, live', () => {
+  it('re-renders only the changed cell on a value edit: styles are not written again', async () => {
+    const doc = await publishFormatted(VALUES, FORMAT, 'A1:D7');
+    const page = await openView(doc, 'A1');
+    await watchCellMutations(page);
+    await postEdits(world.relay, doc, [{ sheet: 'Sheet1', range: 'B4', values: [['4']] }]);
+    await eventually(async () => expect(await cellText(page, 'B4')).toBe('4'));
+    expect(await mutatedCells(page)).toEqual(['B4']);
   });
 });
 

@@ -2,7 +2,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { PublishResponse } from '../protocol/wire.ts';
-import { cellClass, cellText, computedStyle, openPage, pageScrollWidth, screenshot, textContrast, useBrowserRelay } from './helpers/browser.ts';
+import { cellClass, cellText, computedStyle, mutatedCells, openPage, pageScrollWidth, screenshot, textContrast, useBrowserRelay, watchCellMutations } from './helpers/browser.ts';
 import { api, cell, eventually, postEdits, publishDoc, putSnapshot } from './helpers/index.ts';
 
 const SCOREBOARD = [
@@ -88,21 +88,10 @@ describe('the live-view page', () => {
 
   it('re-renders only the changed cell: the other cells keep their DOM nodes', async () => {
     const page = await openView(doc.shareId);
-    await page.evaluate(() => {
-      const tbody = document.querySelector('sheetcast-view')!.shadowRoot!.querySelector('tbody')!;
-      const mutated = new Set<string>();
-      Object.assign(window, { mutatedCells: mutated });
-      new MutationObserver((records) => {
-        for (const record of records) {
-          const node = record.target instanceof Element ? record.target : record.target.parentElement!;
-          mutated.add(node.closest('td')?.dataset.cell ?? node.nodeName);
-        }
-      }).observe(tbody, { subtree: true, childList: true, characterData: true, attributes: true });
-    });
+    await watchCellMutations(page);
     await postEdits(world.relay, doc, [cell('C4', '2', 'Scores')]);
     await eventually(async () => expect(await cellText(page, 'C4')).toBe('2'));
-    const mutated = await page.evaluate(() => [...(window as unknown as { mutatedCells: Set<string> }).mutatedCells]);
-    expect(mutated).toEqual(['C4']);
+    expect(await mutatedCells(page)).toEqual(['C4']);
   });
 
   it('shows the live viewer count', async () => {

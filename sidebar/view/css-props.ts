@@ -7,7 +7,8 @@ import { Directive, PartType, directive } from 'lit/directive.js';
 import type { PartInfo } from 'lit/directive.js';
 
 class CssPropsDirective extends Directive {
-  private _previous = new Set<string>();
+  /** What was written last time: only what differs is written again (each write is a DOM mutation). */
+  private _previous: Readonly<Record<string, string>> = {};
 
   constructor(partInfo: PartInfo) {
     super(partInfo);
@@ -20,9 +21,9 @@ class CssPropsDirective extends Directive {
 
   override update(part: AttributePart, [properties]: [Readonly<Record<string, string>>]): typeof noChange {
     const style = part.element.style;
-    for (const name of this._previous) if (!(name in properties)) style.removeProperty(name);
-    for (const [name, value] of Object.entries(properties)) style.setProperty(name, value);
-    this._previous = new Set(Object.keys(properties));
+    for (const name of Object.keys(this._previous)) if (!(name in properties)) style.removeProperty(name);
+    for (const [name, value] of Object.entries(properties)) if (this._previous[name] !== value) style.setProperty(name, value);
+    this._previous = properties;
     return noChange;
   }
 }

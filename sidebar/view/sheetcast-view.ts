@@ -170,7 +170,9 @@ export class SheetcastView extends LitElement {
       .value=${this._query}
       @input=${(e: Event) => {
         this._query = (e.target as HTMLInputElement).value;
+        // The rows shown are others now: start from the top of them.
         this._firstVisible = 0;
+        this.renderRoot.querySelector('.scroller')?.scrollTo(0, 0);
       }}
     />`;
   }
