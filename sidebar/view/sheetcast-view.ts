@@ -80,10 +80,10 @@ export class SheetcastView extends LitElement {
   @state() private accessor _sortColumn = -1;
   @state() private accessor _descending = false;
   @state() private accessor _query = '';
-  /** Measured once per windowed grid; rows of one line of text are this tall. */
+  /** Measured once per windowed grid (and again when board mode changes the type); rows of one line of text are this tall. */
   private _rowHeight = 25;
   private _visibleRows = 40;
-  private _measured: SheetTab | null = null;
+  private _measured: { tab: SheetTab; board: boolean } | null = null;
   /** Pixels above each shown position of the windowed grid, for mapping scrollTop to a row. */
   private _tops: Float64Array | null = null;
   private _modes: ViewModes = resolveModes({}, {});
@@ -228,11 +228,11 @@ export class SheetcastView extends LitElement {
     if (table && format) stickFrozen(table, format);
     this._autoScroll.enabled = this._modes.board;
     const tab = this._currentTab();
-    if (!tab || tab === this._measured || !this._tops) return;
+    if (!tab || (tab === this._measured?.tab && this._modes.board === this._measured.board) || !this._tops) return;
     const row = this.renderRoot.querySelector('tbody tr:not(.spacer):not(.sized):not(.frozen)');
     const scroller = this.renderRoot.querySelector<HTMLElement>('.scroller');
     if (!row || !scroller) return;
-    this._measured = tab;
+    this._measured = { tab, board: this._modes.board };
     const height = row.getBoundingClientRect().height;
     this._visibleRows = Math.ceil(scroller.clientHeight / (height || this._rowHeight)) + 1;
     if (height > 0 && Math.abs(height - this._rowHeight) > 0.5) {
