@@ -41,14 +41,15 @@ export function renderTable(input: GridInput): TemplateResult {
   const format = tab.format;
   const columns: number[] = [];
   for (let j = 0; j < format.width; j++) if (!format.hiddenColumns.has(j)) columns.push(j);
-  const positions: (number | null)[] = [];
-  for (let p = 0; p < order.pinned; p++) positions.push(p);
+  // Positions rendered, in order; a spacer row stands for the positions [from, to) between them.
+  const items: ({ p: number } | { from: number; to: number })[] = [];
+  for (let p = 0; p < order.pinned; p++) items.push({ p });
   const start = window ? Math.max(window.start, order.pinned) : order.pinned;
   const end = window ? window.end : order.rows.length;
-  if (start > order.pinned) positions.push(null);
-  for (let p = start; p < end; p++) positions.push(p);
-  if (end < order.rows.length) positions.push(null);
-  const rendered = positions.map((p) => (p === null ? null : order.rows[p]!));
+  if (start > order.pinned) items.push({ from: order.pinned, to: start });
+  for (let p = start; p < end; p++) items.push({ p });
+  if (end < order.rows.length) items.push({ from: end, to: order.rows.length });
+  const rendered = items.map((item) => ('p' in item ? order.rows[item.p]! : null));
   const spans = renderedSpans(format, rendered, order.reordered);
   const now = performance.now();
   const widthOf = (j: number) => format.widths[j];
@@ -78,12 +79,13 @@ export function renderTable(input: GridInput): TemplateResult {
       </tr>
     </thead>
     <tbody>
-      ${positions.map((p, k) => {
-        if (p === null) return k === 0 || positions[k - 1] !== null ? spacer(k === 0 ? order.pinned : positions[k - 1]! + 1, positions[k + 1] ?? order.rows.length) : nothing;
+      ${items.map((item) => {
+        if (!('p' in item)) return spacer(item.from, item.to);
+        const { p } = item;
         const row = order.rows[p]!;
         // Without column letters, the header row's cells are what a click sorts by.
         const header = modes.sort && !modes.chrome && row === (format.frozenRows || 1) - 1 && (!order.reordered || p < order.pinned) ? input : null;
-        return guard([tab, row, tab.rowVersions[row], tab.formatVersion, modes, order.reordered, format.merges.length ? spans : null, header && input.sortColumn, header && input.descending], () =>
+        return guard([tab, row, p, tab.rowVersions[row], tab.formatVersion, modes, order.reordered, format.merges.length ? spans : null, header && input.sortColumn, header && input.descending], () =>
           renderRow(tab, row, p, columns, spans, modes, now, window !== null, p < order.pinned && row < format.frozenRows, header),
         );
       })}
