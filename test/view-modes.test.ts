@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { PublishResponse, ViewSettings } from '../protocol/wire.ts';
 import { cellText, computedStyle, openPage, useBrowserRelay } from './helpers/browser.ts';
-import { api, eventually, publishDoc, putSnapshot } from './helpers/index.ts';
+import { api, cell, eventually, postEdits, publishDoc, putSnapshot } from './helpers/index.ts';
 
 const world = useBrowserRelay();
 
@@ -67,13 +67,17 @@ describe('sheet chrome (column letters and row numbers)', () => {
 
 describe('sorting', () => {
   it('sorts the rows below the header by a clicked column, up, then down, then back to the sheet order', async () => {
-    const page = await openView(await publishTable({}));
+    const doc = await publishTable({});
+    const page = await openView(doc);
     const sortB = page.locator('sheetcast-view thead th[scope=col] button', { hasText: 'B' });
     await sortB.click();
     await eventually(async () => expect(await column(page, 'A')).toEqual(['Team', 'Otters', 'Comets', 'Foxes', 'Lynxes']));
     expect(await page.locator('sheetcast-view thead th[aria-sort=ascending]').textContent()).toBe('B');
     await sortB.click();
     await eventually(async () => expect(await column(page, 'A')).toEqual(['Team', 'Foxes', 'Comets', 'Otters', 'Lynxes']));
+    // An edit while sorted moves its row to where its new value belongs.
+    expect((await postEdits(world.relay, doc, [cell('B2', '20')])).status).toBe(200);
+    await eventually(async () => expect(await column(page, 'A')).toEqual(['Team', 'Otters', 'Foxes', 'Comets', 'Lynxes']));
     await sortB.click();
     await eventually(async () => expect(await column(page, 'A')).toEqual(['Team', 'Otters', 'Foxes', 'Comets', 'Lynxes']));
   });

@@ -16,6 +16,8 @@ export interface SheetTab {
   readonly values: string[][];
   /** Bumped whenever a cell of the row changes; rows whose version is unchanged are not re-rendered. */
   readonly rowVersions: number[];
+  /** Bumped whenever any cell changes: what was worked out from the values (the sorted rows) is stale. */
+  version: number;
   /** `performance.now()` of each cell's last change, 0 when it never changed on screen. */
   readonly changedAt: number[][];
   /** How often each cell changed; its parity restarts the highlight animation on every change. */
@@ -97,6 +99,7 @@ function newTab(r: SharedRange): SheetTab | null {
     rect,
     values: grid((i, j) => r.values[i]?.[j] ?? ''),
     rowVersions: new Array<number>(height).fill(0),
+    version: 0,
     changedAt: grid(() => 0),
     changes: grid(() => 0),
     format: readFormat(r.format, height, width),
@@ -130,7 +133,10 @@ function applyRect(tab: SheetTab, at: Rect, values: (string | null)[][], now: nu
       rowChanged = true;
       changed++;
     });
-    if (rowChanged) tab.rowVersions[r]!++;
+    if (rowChanged) {
+      tab.rowVersions[r]!++;
+      tab.version++;
+    }
   });
   return changed;
 }

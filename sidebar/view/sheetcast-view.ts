@@ -10,6 +10,7 @@ import { renderTable, stickFrozen } from './grid.ts';
 import { resolveModes, switchAttribute, themeAttribute } from './modes.ts';
 import type { Theme, ViewModes } from './modes.ts';
 import { orderRows, positionAt, positionTops, windowAround } from './rows.ts';
+import type { RowOrder } from './rows.ts';
 import { viewStyles } from './styles.ts';
 
 /** Ranges with more rows than this render only the rows near the visible part of the grid. */
@@ -87,6 +88,7 @@ export class SheetcastView extends LitElement {
   /** Pixels above each shown position of the windowed grid, for mapping scrollTop to a row. */
   private _tops: Float64Array | null = null;
   private _modes: ViewModes = resolveModes({}, {});
+  private _order: { key: unknown[]; rows: RowOrder } | null = null;
   private readonly _autoScroll = new AutoScroll(this, () => this.renderRoot.querySelector<HTMLElement>('.scroller'));
 
   private readonly _live = new LiveController(this, {
@@ -178,7 +180,7 @@ export class SheetcastView extends LitElement {
   }
 
   private _grid(tab: SheetTab, tabbed: boolean): TemplateResult {
-    const order = orderRows(tab.values, tab.format, { sortColumn: this._sortColumn, descending: this._descending, query: this._query });
+    const order = this._orderOf(tab);
     // A long range renders only the rows around the visible ones, between two spacer rows.
     const windowed = order.rows.length > WINDOW_ABOVE_ROWS;
     this._tops = windowed ? positionTops(order, tab.format, this._rowHeight) : null;
@@ -202,6 +204,15 @@ export class SheetcastView extends LitElement {
         onSort: (column) => this._sortBy(column),
       })}
     </div>`;
+  }
+
+  /** The rows shown, worked out again only when the values, the format, the sort or the search changed (not on scrolling). */
+  private _orderOf(tab: SheetTab): RowOrder {
+    const key = [tab, tab.version, tab.formatVersion, this._sortColumn, this._descending, this._query];
+    if (this._order && key.every((part, i) => part === this._order!.key[i])) return this._order.rows;
+    const rows = orderRows(tab.values, tab.format, { sortColumn: this._sortColumn, descending: this._descending, query: this._query });
+    this._order = { key, rows };
+    return rows;
   }
 
   /** Ascending, then descending, then the sheet's order again. */
