@@ -30,6 +30,8 @@ export const ErrorStatus = {
   owner_not_google: 409,
   too_many_cells: 413,
   body_too_large: 413,
+  /** An edit or snapshot that would make the doc's stored values larger than SHEETCAST_DOC_BYTES. */
+  doc_too_large: 413,
   /** A path segment longer than any id (the router's limit, 100 characters). */
   uri_too_long: 414,
   unsupported_media_type: 415,

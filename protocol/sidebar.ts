@@ -29,8 +29,8 @@ export interface SidebarState {
   ranges: PublishedRange[];
   access: Access;
   allow: string[];
-  /** The publisher's view settings ({} until set: the defaults). */
-  view: ViewSettings;
+  /** The publisher's view settings; absent or {} until set: the defaults. */
+  view?: ViewSettings;
   shareId: string | null;
   viewUrl: string | null;
   /** The relay's embed script. */

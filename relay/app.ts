@@ -21,10 +21,12 @@ import metrics from './plugins/metrics.ts';
 import session from './plugins/session.ts';
 import store from './plugins/store.ts';
 import docsRoutes from './routes/docs/index.ts';
+import frontRoutes from './routes/front/index.ts';
 import googleRoutes from './routes/google/index.ts';
 import healthRoutes from './routes/health/index.ts';
 import ingestRoutes from './routes/ingest/index.ts';
 import liveRoutes from './routes/live/index.ts';
+import dataRoutes from './routes/data/index.ts';
 import sharesRoutes from './routes/shares/index.ts';
 import viewRoutes from './routes/view/index.ts';
 import webhookRoutes from './routes/webhooks/index.ts';
@@ -131,10 +133,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(docsRoutes);
   await app.register(ingestRoutes);
   await app.register(sharesRoutes);
+  await app.register(dataRoutes);
   await app.register(liveRoutes);
   await app.register(viewRoutes);
   await app.register(googleRoutes);
   await app.register(webhookRoutes);
+  await app.register(frontRoutes);
   if (config.bench) await app.register(bench);
   return app;
 }

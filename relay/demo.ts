@@ -64,8 +64,13 @@ function tableFrom(values: string[][] | undefined): Row[] {
   return rows.map((r) => ({ team: r[0]!, played: Number(r[1]) || 0, won: Number(r[2]) || 0, drawn: Number(r[3]) || 0 }));
 }
 
+/** The demo doc, once `startDemo` has published it on this relay's store. */
+export function findDemoDoc(app: FastifyInstance): Promise<DocRecord | null> {
+  return app.store.findDoc(OWNER, SPREADSHEET);
+}
+
 async function demoDoc(app: FastifyInstance): Promise<DocRecord> {
-  const existing = await app.store.findDoc(OWNER, SPREADSHEET);
+  const existing = await findDemoDoc(app);
   // A demo doc kept from an older layout is moved to this one's range.
   if (existing) return existing.ranges[0]?.range === RANGE ? existing : app.docs.change(existing, { ranges: [{ sheet: SHEET, range: RANGE }] });
   // Nobody holds its ingest key: the demo writes through the ingestor directly.

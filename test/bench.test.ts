@@ -16,6 +16,7 @@ const TINY = [
   '--latency-viewers', '3', '--latency-rate', '20', '--duration', '0.5',
   '--ingest-concurrency', '2', '--ingest-duration', '0.5',
   '--snapshot-cells', '100,1000', '--snapshot-repeats', '2',
+  '--health-readers', '2', '--health-mb', '0.2', '--health-duration', '0.6',
   '--settle', '50', '--concurrency', '4',
 ];
 
@@ -49,7 +50,7 @@ describe('npm run bench', () => {
     const run = await runBench([...TINY, '--out', out]);
     expect(run.stderr).not.toMatch(/Error/);
     expect(run.code).toBe(0);
-    for (const heading of ['Fan-out', 'Memory per idle viewer', 'Many small docs', 'Ingest to viewer', 'Ingest throughput', 'Snapshot', 'Targets']) {
+    for (const heading of ['Fan-out', 'Memory per idle viewer', 'Many small docs', 'Ingest to viewer', 'Ingest throughput', 'Snapshot', 'Targets', '/healthz under snapshot GETs']) {
       expect(run.stdout).toContain(heading);
     }
 
@@ -100,6 +101,14 @@ describe('npm run bench', () => {
     expect(large!.cold.n).toBe(2);
     expectOrdered(large!.cached);
     expectOrdered(large!.afterEdit);
+
+    const health = results.health!;
+    expect(health).toMatchObject({ readers: 2, refused: 0 });
+    expect(health.snapshotBytes).toBeGreaterThan(200_000);
+    expect(health.gets).toBeGreaterThan(0);
+    expectOrdered(health.idle);
+    expectOrdered(health.loaded);
+    expect(health.ratioP50).toBeGreaterThan(0);
 
     expect(results.targets).toHaveLength(6);
     for (const target of results.targets) expect([true, false, null]).toContain(target.met);

@@ -3,7 +3,9 @@ import type { FanoutResult } from '../scenarios/fanout.ts';
 import type { IngestResultRow } from '../scenarios/ingest.ts';
 import type { LatencyRow } from '../scenarios/latency.ts';
 import type { ManyDocsResult } from '../scenarios/many-docs.ts';
+import type { HealthResult } from '../scenarios/health-under-snapshots.ts';
 import type { SnapshotRow } from '../scenarios/snapshot.ts';
+import type { SseResult } from '../scenarios/sse.ts';
 
 export interface Machine {
   cpus: number;
@@ -23,6 +25,8 @@ export interface Results {
   latency?: LatencyRow[];
   ingest?: IngestResultRow[];
   snapshot?: SnapshotRow[];
+  sse?: SseResult;
+  health?: HealthResult;
   targets: Target[];
 }
 
@@ -65,6 +69,14 @@ export function judge(results: Omit<Results, 'targets'>): Target[] {
     target: '≥ 5,000 single-cell edits/s on the embedded store',
     measured: sqlite ? `${sqlite.editsPerSecond} edits/s` : 'not measured',
     met: sqlite ? sqlite.editsPerSecond >= 5000 : null,
+  });
+  const plain10k = results.snapshot?.find((r) => r.cells === 10_000 && !r.formatted);
+  const styled10k = results.snapshot?.find((r) => r.cells === 10_000 && r.formatted);
+  const formatRatio = plain10k && styled10k ? Math.round((styled10k.bytes / plain10k.bytes) * 100) / 100 : null;
+  targets.push({
+    target: '10,000-cell snapshot with formats ≤ 1.5× the bytes without',
+    measured: formatRatio === null ? 'not measured' : `${formatRatio}× (${Math.round(styled10k!.bytes / 1024)} KB vs ${Math.round(plain10k!.bytes / 1024)} KB)`,
+    met: formatRatio === null ? null : formatRatio <= 1.5,
   });
   const relayMemory = fan?.memory.find((m) => m.server === 'relay');
   targets.push({
@@ -142,10 +154,14 @@ export function render(results: Results): string {
     out.push('', 'Snapshot to a newly connecting viewer (ms from opening the socket to the whole snapshot)');
     out.push(
       table(
-        ['cells', 'frame KB', 'cold p50', 'p99', 'cached p50', 'p99', 'after an edit p50', 'p99'],
-        results.snapshot.map((r) => [r.cells, kb(r.bytes), r.cold.p50, r.cold.p99, r.cached.p50, r.cached.p99, r.afterEdit.p50, r.afterEdit.p99]),
+        ['cells', 'formats', 'frame KB', 'cold p50', 'p99', 'cached p50', 'p99', 'after an edit p50', 'p99'],
+        results.snapshot.map((r) => [r.cells, r.formatted ? 'yes' : 'no', kb(r.bytes), r.cold.p50, r.cold.p99, r.cached.p50, r.cached.p99, r.afterEdit.p50, r.afterEdit.p99]),
       ),
     );
+  }
+  if (results.sse) {
+    out.push('', `Server-Sent Events beside WebSockets, one relay, edits alternating (ms from the POST to the last viewer; SSE/WS p50 ${results.sse.sseToWsP50}×, p99 ${results.sse.sseToWsP99}×)`);
+    out.push(table(['transport', 'viewers', 'last p50', 'p99', 'every delivery p50', 'p99'], results.sse.rows.map((r) => [r.transport, r.viewers, r.last.p50, r.last.p99, r.delivery.p50, r.delivery.p99])));
   }
   out.push('', 'Targets (SPEC.md)');
   out.push(table(['', 'target', 'measured'], results.targets.map((t) => [t.met === null ? '-' : t.met ? 'met' : 'MISSED', t.target, t.measured])));

@@ -15,7 +15,7 @@ declare module 'fastify' {
 
 export default fp<{ config: Config }>(
   async (app, { config }) => {
-    const limits = { historyLimit: config.historyLimit, batchIdLimit: config.batchIdLimit };
+    const limits = { historyLimit: config.historyLimit, batchIdLimit: config.batchIdLimit, docBytes: config.docBytes };
     const { store, googleRecords } = config.databaseUrl
       ? await openPostgres(config.databaseUrl, limits).catch((error: Error) => {
           throw new ConfigError('DATABASE_URL', `cannot use the database: ${error.message}`);

@@ -13,6 +13,8 @@ export interface Cell extends CellWrite {
 export interface LockedDoc {
   doc: DocRecord;
   batchCount: number;
+  /** UTF-8 bytes of the doc's stored cell values. */
+  bytes: number;
 }
 
 /** A batch's answer as recorded for its id, without `duplicate`. */
@@ -51,8 +53,10 @@ export interface StoreTransaction {
   recordBatch(docId: string, batchId: string, n: number, result: BatchResult): Promise<void>;
   /** Forgets deltas with seq ≤ `deltasThrough` and batch ids numbered ≤ `batchesThrough`. */
   prune(docId: string, deltasThrough: number, batchesThrough: number): Promise<void>;
-  /** `lastEditAt` null keeps the previous one. */
-  advance(docId: string, seq: number, batchCount: number, lastEditAt: number | null): Promise<void>;
+  /** `lastEditAt` null keeps the previous one; `bytes` is the doc's stored value bytes after the batch. */
+  advance(docId: string, seq: number, batchCount: number, lastEditAt: number | null, bytes: number): Promise<void>;
+  /** Counts the doc's stored value bytes again (after cells moved or were deleted). */
+  recountBytes(docId: string): Promise<void>;
   updateDoc(docId: string, settings: DocSettings): Promise<void>;
   cellsIn(docId: string, area: Area): Promise<Cell[]>;
   deleteCellsIn(docId: string, area: Area): Promise<void>;
@@ -76,7 +80,8 @@ export interface StoreBackend {
    * so two transactions never deadlock); it is rolled back whole when `work` throws.
    */
   transaction<T>(docIds: string[], work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
-  createDoc(doc: NewDoc, createdAt: number): Promise<DocRecord>;
+  /** Counts the owner's docs and creates this one as one step; null when it already has `maxPerOwner`. */
+  createDoc(doc: NewDoc, createdAt: number, maxPerOwner: number): Promise<DocRecord | null>;
   getDoc(docId: string): Promise<DocRecord | null>;
   getDocByShare(shareId: string): Promise<DocRecord | null>;
   findDoc(ownerId: string, spreadsheetId: string): Promise<DocRecord | null>;

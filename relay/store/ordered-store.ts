@@ -7,6 +7,7 @@ import { describeChanges, rangeMoves, reclip, toAreas, type RangeMove } from '..
 import type { StoreBackend, StoreTransaction, StoredFormat } from './backend.ts';
 import { GroupCommit, type Settled } from './group-commit.ts';
 import {
+  OverLimitError,
   resolveWrites,
   type Batch,
   type BatchOutcome,
@@ -35,8 +36,10 @@ export class OrderedStore implements Store {
     this.#limits = limits;
   }
 
-  createDoc(doc: NewDoc): Promise<DocRecord> {
-    return this.#backend.createDoc(doc, Date.now());
+  async createDoc(doc: NewDoc, maxPerOwner = Number.MAX_SAFE_INTEGER): Promise<DocRecord> {
+    const created = await this.#backend.createDoc(doc, Date.now(), maxPerOwner);
+    if (!created) throw new OverLimitError('docs_per_owner', `the owner already has ${maxPerOwner} docs`);
+    return created;
   }
 
   getDoc(docId: string): Promise<DocRecord | null> {
@@ -70,6 +73,7 @@ export class OrderedStore implements Store {
         await moveFormats(tx, docId, locked.doc.ranges, ranges);
         await moveCells(tx, docId, rangeMoves(locked.doc.ranges, ranges));
         await tx.deleteCellsOutside(docId, toAreas(ranges));
+        await tx.recountBytes(docId);
         await tx.updateDoc(docId, { ...change, epoch: locked.doc.epoch + 1 });
       }
       return (await tx.doc(docId))!.doc;
@@ -120,7 +124,11 @@ export class OrderedStore implements Store {
     const prior = await tx.batchResult(docId, batch.batchId);
     if (prior) return { result: { ...prior, duplicate: true }, delta: null };
 
-    const { keep, changed } = resolveWrites(batch.writes, batch.at, await tx.storedCells(docId, batch.writes));
+    const { keep, changed, growth } = resolveWrites(batch.writes, batch.at, await tx.storedCells(docId, batch.writes));
+    const bytes = locked.bytes + growth;
+    if (bytes > (this.#limits.docBytes ?? Infinity)) {
+      throw new OverLimitError('doc_bytes', `the doc would hold ${bytes} bytes of values; it may hold ${this.#limits.docBytes}`);
+    }
     await tx.writeCells(docId, keep.map((w) => ({ ...w, at: batch.at })));
 
     const formats = await applyFormats(tx, docId, batch.formats, batch.at);
@@ -133,7 +141,7 @@ export class OrderedStore implements Store {
       await tx.appendDelta(docId, delta);
     }
     const n = locked.batchCount + 1;
-    await tx.advance(docId, seq, n, changedAny ? Date.now() : null);
+    await tx.advance(docId, seq, n, changedAny ? Date.now() : null, bytes);
     const result = { seq, applied: changed.length, dropped: batch.incoming - changed.length };
     await tx.recordBatch(docId, batch.batchId, n, result);
     await tx.prune(docId, seq - this.#limits.historyLimit, n - this.#limits.batchIdLimit);

@@ -51,6 +51,8 @@ const MIGRATIONS = [
      doc_id TEXT NOT NULL, sheet TEXT NOT NULL, range TEXT NOT NULL, body TEXT NOT NULL, at BIGINT NOT NULL,
      PRIMARY KEY (doc_id, range, sheet)
    );`,
+  `ALTER TABLE docs ADD COLUMN bytes BIGINT NOT NULL DEFAULT 0;
+   UPDATE docs SET bytes = (SELECT coalesce(sum(octet_length(value)), 0) FROM cells WHERE cells.doc_id = docs.doc_id);`,
 ];
 
 // BIGINT columns hold ms since the epoch and seqs: far below 2^53, so plain numbers are exact.

@@ -32,16 +32,21 @@ export class PostgresBackend implements StoreBackend {
     });
   }
 
-  async createDoc(doc: NewDoc, createdAt: number): Promise<DocRecord> {
-    const { rows } = await this.#pool.query<DocRow>(
-      `INSERT INTO docs (doc_id, share_id, owner_id, spreadsheet_id, title, ranges, access, allow, view, ingest_key_hash, epoch, seq, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, 0, $11) RETURNING *`,
-      [
-        doc.docId, doc.shareId, doc.ownerId, doc.spreadsheetId, doc.title, JSON.stringify(doc.ranges),
-        doc.access, JSON.stringify(doc.allow), JSON.stringify(doc.view ?? {}), doc.ingestKeyHash, createdAt,
-      ],
-    );
-    return toDoc(rows[0]!);
+  /** The owner's publishes wait on one lock, so each counts what the one before it committed. */
+  createDoc(doc: NewDoc, createdAt: number, maxPerOwner: number): Promise<DocRecord | null> {
+    return inTransaction(this.#pool, 'BEGIN', async (c) => {
+      await c.query("SELECT pg_advisory_xact_lock(hashtext('sheetcast owner ' || $1))", [doc.ownerId]);
+      return one(
+        c,
+        `INSERT INTO docs (doc_id, share_id, owner_id, spreadsheet_id, title, ranges, access, allow, view, ingest_key_hash, epoch, seq, created_at)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, 0, $11 WHERE (SELECT count(*) FROM docs WHERE owner_id = $3) < $12 RETURNING *`,
+        [
+          doc.docId, doc.shareId, doc.ownerId, doc.spreadsheetId, doc.title, JSON.stringify(doc.ranges),
+          doc.access, JSON.stringify(doc.allow), JSON.stringify(doc.view ?? {}), doc.ingestKeyHash, createdAt, maxPerOwner,
+        ],
+        toDoc,
+      );
+    });
   }
 
   getDoc(docId: string): Promise<DocRecord | null> {
@@ -92,7 +97,7 @@ export class PostgresBackend implements StoreBackend {
 
 function transactionOps(c: Client): StoreTransaction {
   return {
-    doc: (docId) => one(c, 'SELECT * FROM docs WHERE doc_id = $1', [docId], (row: DocRow) => ({ doc: toDoc(row), batchCount: row.batch_count })),
+    doc: (docId) => one(c, 'SELECT * FROM docs WHERE doc_id = $1', [docId], (row: DocRow) => ({ doc: toDoc(row), batchCount: row.batch_count, bytes: row.bytes })),
     batchResult: (docId, batchId) =>
       one(c, 'SELECT result FROM batches WHERE doc_id = $1 AND batch_id = $2', [docId, batchId], (r) => JSON.parse(r.result) as BatchResult),
     storedCells: (docId, writes) => storedCells(c, docId, writes),
@@ -123,8 +128,11 @@ function transactionOps(c: Client): StoreTransaction {
         [docId, deltasThrough, batchesThrough],
       );
     },
-    advance: async (docId, seq, batchCount, lastEditAt) => {
-      await c.query('UPDATE docs SET seq = $1, batch_count = $2, last_edit_at = COALESCE($3, last_edit_at) WHERE doc_id = $4', [seq, batchCount, lastEditAt, docId]);
+    advance: async (docId, seq, batchCount, lastEditAt, bytes) => {
+      await c.query('UPDATE docs SET seq = $1, batch_count = $2, last_edit_at = COALESCE($3, last_edit_at), bytes = $5 WHERE doc_id = $4', [seq, batchCount, lastEditAt, docId, bytes]);
+    },
+    recountBytes: async (docId) => {
+      await c.query('UPDATE docs SET bytes = (SELECT coalesce(sum(octet_length(value)), 0) FROM cells WHERE doc_id = $1) WHERE doc_id = $1', [docId]);
     },
     updateDoc: async (docId, settings) => {
       const set = settingColumns(settings);

@@ -73,6 +73,9 @@ const MIGRATIONS = [
      doc_id TEXT NOT NULL, sheet TEXT NOT NULL, range TEXT NOT NULL, body TEXT NOT NULL, at INTEGER NOT NULL,
      PRIMARY KEY (doc_id, range, sheet)
    ) WITHOUT ROWID;`,
+  // The UTF-8 bytes of each doc's values, kept with its cells so a write past the limit is refused in its transaction.
+  `ALTER TABLE docs ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
+   UPDATE docs SET bytes = (SELECT coalesce(sum(length(CAST(value AS BLOB))), 0) FROM cells WHERE cells.doc_id = docs.doc_id);`,
 ];
 
 // The store awaits between a transaction's statements, so others wait at a gate meanwhile: none

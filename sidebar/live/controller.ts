@@ -2,8 +2,8 @@
 // owns the socket (through LiveClient) and asks the host to update when either changes.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { DeltaFrame, SnapshotFrame } from '../../protocol/wire.ts';
-import { LiveClient } from './client.ts';
-import type { LiveState } from './client.ts';
+import { LiveClient } from '../../client/src/live-client.ts';
+import type { LiveState } from '../../client/src/live-client.ts';
 import { SheetModel } from './sheet.ts';
 
 export interface LiveControllerOptions {

@@ -5,6 +5,7 @@ import type { PublishOptions, SidebarState } from '../../protocol/sidebar.ts';
 import { LiveController } from '../live/controller.ts';
 import { relayBase } from './addresses.ts';
 import { messageOf } from './events.ts';
+import './first-run.ts';
 import { defineLivePanel } from './live-panel.ts';
 import { definePublishForm } from './publish-form.ts';
 import { callServer } from './server.ts';
@@ -85,6 +86,7 @@ export class SheetcastSidebar extends LitElement {
         <span class="pill ${status}" role="status">${STATUS_WORDS[status]}</span>
       </header>
       ${problem ? html`<p class="error" role="alert">${problem}</p>` : nothing}
+      ${addon && !addon.published ? html`<sheetcast-first-run relay=${addon.relayUrl}></sheetcast-first-run>` : nothing}
       ${addon
         ? html`<sheetcast-publish-form
             ?hidden=${addon.published}

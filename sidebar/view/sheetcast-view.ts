@@ -3,7 +3,7 @@ import type { PropertyValues, TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { CloseCode } from '../../protocol/wire.ts';
 import { LiveController } from '../live/controller.ts';
-import type { LiveStatus } from '../live/client.ts';
+import type { LiveStatus } from '../../client/src/live-client.ts';
 import type { SheetTab } from '../live/sheet.ts';
 import { AutoScroll } from './board.ts';
 import { renderTable, stickFrozen } from './grid.ts';
