@@ -99,7 +99,10 @@ export class SheetcastView extends LitElement {
   });
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('share') || changed.has('relay')) this._live.follow(this._relayBase(), this.share);
+    if (changed.has('share') || changed.has('relay')) {
+      this._live.follow(this._relayBase(), this.share);
+      [this._sortColumn, this._query] = [-1, ''];
+    }
     const overrides = { chrome: this.chrome, sort: this.sort, search: this.search, board: this.board, theme: this.theme };
     const modes = resolveModes(this._live.model.view, overrides);
     // The same object while nothing changed: rows are re-rendered only when the modes change.
