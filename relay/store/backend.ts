@@ -26,6 +26,29 @@ export interface StoredDelta {
   formats?: RangeFormatChange[];
 }
 
+/** A batch's id, its number among the doc's batches, and its answer. */
+export interface RecordedBatch {
+  batchId: string;
+  n: number;
+  result: BatchResult;
+}
+
+/** What a group of batches changed in one doc. */
+export interface GroupWrites {
+  cells: Cell[];
+  deltas: StoredDelta[];
+  batches: RecordedBatch[];
+  seq: number;
+  batchCount: number;
+  /** Null keeps the previous one. */
+  lastEditAt: number | null;
+  /** The doc's stored value bytes after the group. */
+  bytes: number;
+  /** Deltas with seq ≤ this and batch ids numbered ≤ `batchesThrough` are forgotten. */
+  deltasThrough: number;
+  batchesThrough: number;
+}
+
 /** A published range's format as stored: JSON, with the read time that wrote it. */
 export interface StoredFormat {
   sheet: string;
@@ -40,7 +63,8 @@ export type DocSettings = DocChange & { epoch?: number };
 /** One open transaction: what it reads sees its own writes; nothing of it is seen before commit. */
 export interface StoreTransaction {
   doc(docId: string): Promise<LockedDoc | null>;
-  batchResult(docId: string, batchId: string): Promise<BatchResult | null>;
+  /** The recorded answers of those of `batchIds` the doc remembers. */
+  batchResults(docId: string, batchIds: string[]): Promise<Map<string, BatchResult>>;
   /** The stored value and `at` of each cell written, looked up by the write. */
   storedCells(docId: string, writes: CellWrite[]): Promise<(write: CellWrite) => StoredCell | undefined>;
   writeCells(docId: string, cells: Cell[]): Promise<void>;
@@ -49,12 +73,8 @@ export interface StoreTransaction {
   /** Replaces the format of each range given. */
   writeFormats(docId: string, formats: StoredFormat[]): Promise<void>;
   deleteFormats(docId: string): Promise<void>;
-  appendDelta(docId: string, delta: StoredDelta): Promise<void>;
-  recordBatch(docId: string, batchId: string, n: number, result: BatchResult): Promise<void>;
-  /** Forgets deltas with seq ≤ `deltasThrough` and batch ids numbered ≤ `batchesThrough`. */
-  prune(docId: string, deltasThrough: number, batchesThrough: number): Promise<void>;
-  /** `lastEditAt` null keeps the previous one; `bytes` is the doc's stored value bytes after the batch. */
-  advance(docId: string, seq: number, batchCount: number, lastEditAt: number | null, bytes: number): Promise<void>;
+  /** A group's writes of one doc, as one step (one statement where the database allows). */
+  writeGroup(docId: string, writes: GroupWrites): Promise<void>;
   /** Counts the doc's stored value bytes again (after cells moved or were deleted). */
   recountBytes(docId: string): Promise<void>;
   updateDoc(docId: string, settings: DocSettings): Promise<void>;

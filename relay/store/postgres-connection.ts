@@ -53,6 +53,9 @@ const MIGRATIONS = [
    );`,
   `ALTER TABLE docs ADD COLUMN bytes BIGINT NOT NULL DEFAULT 0;
    UPDATE docs SET bytes = (SELECT coalesce(sum(octet_length(value)), 0) FROM cells WHERE cells.doc_id = docs.doc_id);`,
+  // With several relays, one renews each Drive channel: a claim with an expiry on its row.
+  `ALTER TABLE drive_channels ADD COLUMN renewing_by TEXT;
+   ALTER TABLE drive_channels ADD COLUMN renewing_until BIGINT;`,
 ];
 
 // BIGINT columns hold ms since the epoch and seqs: far below 2^53, so plain numbers are exact.

@@ -76,6 +76,9 @@ const MIGRATIONS = [
   // The UTF-8 bytes of each doc's values, kept with its cells so a write past the limit is refused in its transaction.
   `ALTER TABLE docs ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
    UPDATE docs SET bytes = (SELECT coalesce(sum(length(CAST(value AS BLOB))), 0) FROM cells WHERE cells.doc_id = docs.doc_id);`,
+  // With several relays, one renews each Drive channel: a claim with an expiry on its row.
+  `ALTER TABLE drive_channels ADD COLUMN renewing_by TEXT;
+   ALTER TABLE drive_channels ADD COLUMN renewing_until INTEGER;`,
 ];
 
 // The store awaits between a transaction's statements, so others wait at a gate meanwhile: none

@@ -80,9 +80,13 @@ export class SqliteBackend implements StoreBackend {
         const row = sql.docById!.get(docId) as DocRow | undefined;
         return row ? { doc: toDoc(row), batchCount: row.batch_count, bytes: row.bytes } : null;
       },
-      batchResult: async (docId, batchId) => {
-        const row = sql.batch!.get(docId, batchId) as { result: string } | undefined;
-        return row ? (JSON.parse(row.result) as BatchResult) : null;
+      batchResults: async (docId, batchIds) => {
+        const found = new Map<string, BatchResult>();
+        for (const batchId of batchIds) {
+          const row = sql.batch!.get(docId, batchId) as { result: string } | undefined;
+          if (row) found.set(batchId, JSON.parse(row.result) as BatchResult);
+        }
+        return found;
       },
       // Looked up one by one as last-writer-wins asks: an indexed read costs less than building a map.
       storedCells: async (docId) => (w: CellWrite) => sql.cell!.get(docId, w.sheet, w.row, w.col) as StoredCell | undefined,
@@ -94,14 +98,14 @@ export class SqliteBackend implements StoreBackend {
         for (const f of formats) sql.upsertFormat!.run(docId, f.sheet, f.range, f.body, f.at);
       },
       deleteFormats: async (docId) => void sql.deleteFormats!.run(docId),
-      appendDelta: async (docId, delta) =>
-        void sql.insertDelta!.run(docId, delta.seq, JSON.stringify(delta.changes), delta.formats ? JSON.stringify(delta.formats) : null),
-      recordBatch: async (docId, batchId, n, result) => void sql.insertBatch!.run(docId, batchId, n, JSON.stringify(result)),
-      prune: async (docId, deltasThrough, batchesThrough) => {
-        sql.pruneDeltas!.run(docId, deltasThrough);
-        sql.pruneBatches!.run(docId, batchesThrough);
+      writeGroup: async (docId, w) => {
+        for (const c of w.cells) sql.upsertCell!.run(docId, c.sheet, c.row, c.col, c.value, c.at);
+        for (const d of w.deltas) sql.insertDelta!.run(docId, d.seq, JSON.stringify(d.changes), d.formats ? JSON.stringify(d.formats) : null);
+        for (const b of w.batches) sql.insertBatch!.run(docId, b.batchId, b.n, JSON.stringify(b.result));
+        sql.advance!.run(w.seq, w.batchCount, w.lastEditAt, w.bytes, docId);
+        sql.pruneDeltas!.run(docId, w.deltasThrough);
+        sql.pruneBatches!.run(docId, w.batchesThrough);
       },
-      advance: async (docId, seq, batchCount, lastEditAt, bytes) => void sql.advance!.run(seq, batchCount, lastEditAt, bytes, docId),
       recountBytes: async (docId) => void sql.recountBytes!.run(docId),
       updateDoc: async (docId, settings) => updateDoc(this.connection, docId, settings),
       cellsIn: async (docId, area) => sql.cellsIn!.all(...areaArgs(docId, area)) as unknown as Cell[],
