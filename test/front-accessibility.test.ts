@@ -75,7 +75,7 @@ describe.each(SCHEMES)('in the %s colour scheme', (colorScheme) => {
   it('the home page and the privacy policy', async () => {
     const page = await openPage(world.browser, { colorScheme });
     await page.goto(`${world.relay.url}/`);
-    await eventually(async () => expect(await page.locator('sheetcast-view td[data-cell="A1"]').textContent({ timeout: 500 })).toBe('Team'));
+    await eventually(async () => expect(await page.locator('sheetcast-view td[data-cell="A2"]').textContent({ timeout: 500 })).toBe('Team'));
     expect(await seriousViolations(page)).toEqual([]);
     await page.goto(`${world.relay.url}/privacy`);
     expect(await seriousViolations(page)).toEqual([]);
@@ -84,7 +84,7 @@ describe.each(SCHEMES)('in the %s colour scheme', (colorScheme) => {
   it('the live view', async () => {
     const page = await openPage(world.browser, { colorScheme });
     await page.goto(`${world.relay.url}/view/${shareId}`);
-    await eventually(async () => expect(await page.locator('sheetcast-view td[data-cell="A1"]').textContent({ timeout: 500 })).toBe('Team'));
+    await eventually(async () => expect(await page.locator('sheetcast-view td[data-cell="A2"]').textContent({ timeout: 500 })).toBe('Team'));
     expect(await seriousViolations(page)).toEqual([]);
   });
 

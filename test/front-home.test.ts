@@ -31,9 +31,9 @@ describe('the home page', () => {
   it('shows the live demo under the CSP, its cells changing as the demo plays', async () => {
     const page = await openHome();
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Put a Google Sheet on the web, live');
-    await eventually(async () => expect(await demoCell(page, 'A1')).toBe('Team'));
-    const updated = await demoCell(page, 'B8');
-    await eventually(async () => expect(await demoCell(page, 'B8')).not.toBe(updated), { timeoutMs: 5_000 });
+    await eventually(async () => expect(await demoCell(page, 'A2')).toBe('Team'));
+    const updated = await demoCell(page, 'B9');
+    await eventually(async () => expect(await demoCell(page, 'B9')).not.toBe(updated), { timeoutMs: 5_000 });
     expect(page.violations).toEqual([]);
     expect(page.errors).toEqual([]);
     await screenshot(page, 'front-home');

@@ -1,7 +1,7 @@
 // Everything the add-on remembers about a published doc, and how it maps onto document
 // properties (read with one getProperties, written with one setProperties per run).
 import type { RecentSend } from '../../protocol/sidebar.ts';
-import type { Access, PublishedRange } from '../../protocol/wire.ts';
+import type { Access, PublishedRange, ViewSettings } from '../../protocol/wire.ts';
 import type { Baseline, Cursor } from './baseline.ts';
 import { readBlob, writeBlob, type PropertyMap } from './blob.ts';
 import type { Hidden } from './hidden.ts';
@@ -25,6 +25,8 @@ export interface PublishedDoc {
   access: Access;
   allow: string[];
   ranges: PublishedRange[];
+  /** The publisher's view settings (absent in state saved before there were any). */
+  view?: ViewSettings;
   triggers?: TriggerIds;
 }
 

@@ -104,7 +104,7 @@ export async function takeScreenshots(browser: Browser, out: string, size: Size)
       shots.push(name);
     };
     // A few matches played, so the table is not all zeros.
-    const played = (page: Page) => async () => Number(await page.locator('sheetcast-view td[data-cell="B2"]').textContent({ timeout: 500 })) >= 2;
+    const played = (page: Page) => async () => Number(await page.locator('sheetcast-view td[data-cell="B3"]').textContent({ timeout: 500 })) >= 2;
 
     await shoot('screenshot-1-view.png', async (page) => {
       await page.goto(`${relay.url}/view/${shareId}`);

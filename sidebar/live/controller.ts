@@ -51,6 +51,7 @@ export class LiveController implements ReactiveController {
     this._client = null;
     this.model.title = '';
     this.model.tabs = [];
+    this.model.view = {};
     this.state = { status: 'connecting', message: '', viewers: null, closeCode: null };
     if (share) {
       const cells = this._options.cells !== false;

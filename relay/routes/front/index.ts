@@ -3,7 +3,7 @@
 // Google's consent screen and Marketplace listing link to these.
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { RangeValues } from '../../../protocol/wire.ts';
+import type { SharedRange } from '../../../protocol/wire.ts';
 import { findDemoDoc } from '../../demo.ts';
 import { escapeHtml } from '../../html.ts';
 import { frontPage, renderMarkdown, sendFrontPage } from './page.ts';
@@ -33,8 +33,12 @@ const MANIFEST = JSON.stringify({
 const ROBOTS = ['User-agent: *', 'Disallow: /view/', 'Disallow: /v1/', 'Disallow: /auth/', 'Disallow: /publish', 'Allow: /', ''].join('\n');
 
 /** The demo's cells as a plain table: what the home page shows without JavaScript. */
-function staticTable(title: string, grid: RangeValues | undefined): string {
-  const [head = [], ...rows] = grid?.values ?? [];
+function staticTable(title: string, grid: SharedRange | undefined): string {
+  // The last frozen row is the header; a title merged above it is the caption's already.
+  const headerRow = Math.max(1, grid?.format?.frozen?.rows ?? 1) - 1;
+  const values = grid?.values ?? [];
+  const head = values[headerRow] ?? [];
+  const rows = values.slice(headerRow + 1);
   const cells = (row: string[], tag: 'th' | 'td') => row.map((value) => `<${tag}>${escapeHtml(value)}</${tag}>`).join('');
   return (
     `<table><caption>${escapeHtml(title)}</caption>` +
