@@ -5,18 +5,22 @@
 import { formatA1, type Rect } from '../protocol/a1.ts';
 import type { RangeValues } from '../protocol/wire.ts';
 import { baselineCovered, codesOf, planWindow, recordSent, repairBlock } from './logic/baseline.ts';
-import { editsEntry, newBatchId, rangesOf, snapshotEntry } from './logic/batch.ts';
+import { editsEntry, formatsEntry, newBatchId, snapshotEntry } from './logic/batch.ts';
 import { clipToPublished, rangeRect } from './logic/clip.ts';
 import { valuesHash } from './logic/hash.ts';
 import { MAX_FLUSH_PER_RUN, REPAIR_CELLS_PER_RUN } from './logic/limits.ts';
 import { enqueue, type Outcome } from './logic/outbox.ts';
-import { splitEdits } from './logic/split.ts';
+import { BATCH_MAX_BYTES, splitEdits } from './logic/split.ts';
+import { utf8Bytes } from './logic/blob.ts';
+import { formatHash } from './logic/format.ts';
 import type { OutboxEntry, PublishedDoc, SyncState } from './logic/state.ts';
-import { noteError, noteSent } from './logic/status.ts';
+import { noteError } from './logic/status.ts';
 import { callRelay, identityToken } from './gas/relay.ts';
-import { dayAt } from './gas/session.ts';
 import { maskHidden, sameHidden } from './logic/hidden.ts';
-import { readAnchors, readHidden, readRanges, readValues, setAnchors } from './gas/sheets.ts';
+import { readFormats } from './gas/look.ts';
+import { readAnchors, readHidden, readPublished, readValues, setAnchors } from './gas/sheets.ts';
+import { deliver, sendInOrder } from './deliver.ts';
+import { syncFormats } from './sync-look.ts';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 type Published = SyncState & { doc: PublishedDoc };
@@ -43,40 +47,35 @@ export function syncEdit(ss: Spreadsheet, state: Published, edited: Edited): voi
   sendInOrder(state, buildBatches(ss, state, edited));
 }
 
-/** Sends batches in order; from the first the relay does not acknowledge on, they wait in the outbox. */
-function sendInOrder(state: Published, batches: OutboxEntry[]): Outcome {
-  for (let i = 0; i < batches.length; i++) {
-    const outcome = deliver(state, batches[i]!);
-    if (outcome === 'retry') {
-      for (const batch of batches.slice(i)) enqueue(state, batch);
-      return outcome;
-    }
-  }
-  return 'sent';
-}
-
 /**
  * One change-trigger run. Structure changed: anchors are re-read and a snapshot is sent.
- * A format change (display values change with number formats) or another change (a sort)
- * fires no onEdit: the repair pass sends whatever differs.
+ * Another change (a format, a sort, hidden lines) fires no onEdit: the repair pass sends the
+ * values that differ (number formats change display values), then the formats that changed.
  */
 export function syncChange(ss: Spreadsheet, state: Published, changeType: string): void {
   followAnchors(ss, state);
   // Hiding or showing rows and columns, and filtering, fire nothing but a change.
   followHidden(ss, state);
-  if (!STRUCTURAL.includes(changeType)) return syncEdit(ss, state, null);
-  state.resync = true;
-  catchUp(ss, state);
+  if (STRUCTURAL.includes(changeType)) {
+    state.resync = true;
+    catchUp(ss, state);
+    return;
+  }
+  const snapshotDue = state.resync;
+  syncEdit(ss, state, null);
+  // A snapshot sent (or still due) carries the formats.
+  if (!snapshotDue && !state.resync) syncFormats(ss, state, readPublished(ss, state.doc.ranges, state.hidden));
 }
 
-/** The hourly run: catches what no trigger reports (formulas, API writes, other scripts). */
+/** The hourly run: catches what no trigger reports (formulas, API writes, other scripts, formats). */
 export function syncCheck(ss: Spreadsheet, state: Published): void {
   followAnchors(ss, state);
   followHidden(ss, state);
   if (!catchUp(ss, state)) return;
   const at = Date.now();
-  const values = readPublished(ss, state);
-  if (valuesHash(values) !== state.checkHash) sendSnapshot(state, values, at);
+  const values = readPublished(ss, state.doc.ranges, state.hidden);
+  if (valuesHash(values) !== state.checkHash) sendSnapshot(ss, state, values, at);
+  else syncFormats(ss, state, values);
 }
 
 /** Sends what earlier runs left, in order. False when the relay did not answer. */
@@ -85,7 +84,7 @@ export function catchUp(ss: Spreadsheet, state: Published): boolean {
   if (state.rangesChanged && !updateRanges(state)) return false;
   if (state.resync) {
     const at = Date.now(); // taken before reading: the values are at least this new
-    if (sendSnapshot(state, readPublished(ss, state), at) === 'retry') return false;
+    if (sendSnapshot(ss, state, readPublished(ss, state.doc.ranges, state.hidden), at) === 'retry') return false;
   }
   return true;
 }
@@ -98,36 +97,22 @@ function flushOutbox(state: Published): boolean {
   return state.outbox.length === 0;
 }
 
-/** Sends one batch with the ingest key and notes the result where the sidebar shows it. */
-function deliver(state: Published, entry: OutboxEntry): Outcome {
-  const answer = callRelay(entry.method, entry.path, state.doc.ingestKey, entry.payload, false);
-  const now = Date.now();
-  if (answer.outcome === 'sent') {
-    noteSent(state.status, { at: now, kind: entry.method === 'put' ? 'snapshot' : 'edits', cells: entry.cells, ranges: rangesOf(entry) }, dayAt(state.status, now));
-  } else if (answer.outcome === 'retry') {
-    const waiting = state.outbox.includes(entry) ? state.outbox.length : state.outbox.length + 1;
-    noteError(state.status, `${answer.problem} ${waiting} batch${waiting === 1 ? '' : 'es'} will be sent again.`, now);
-  } else if (answer.status === 404) {
-    state.unknownToRelay = true;
-    noteError(state.status, 'The relay no longer knows this spreadsheet (it was unpublished elsewhere), so Sheetcast stopped sending edits. Publish again to share it.', now);
-  } else {
-    noteError(state.status, `The relay rejected ${entry.method === 'put' ? 'a snapshot' : 'an edit'}: ${answer.problem}`, now);
-    state.checkHash = ''; // what the relay holds is unknown now: the hourly check sends a snapshot
-  }
-  return answer.outcome;
-}
-
 /**
- * Sends the published values as the authoritative snapshot; they become the new baseline.
- * Values too large for one request go out as edits batches instead (the relay drops the
- * unchanged cells, so the result is the same).
+ * Sends the published values, each range with its format, as the authoritative snapshot; they
+ * become the new baseline. Values too large for one request go out as edits batches instead
+ * (the relay drops the unchanged cells, so the result is the same), the formats after them.
  */
-function sendSnapshot(state: Published, values: RangeValues[], at: number): Outcome {
+function sendSnapshot(ss: Spreadsheet, state: Published, values: RangeValues[], at: number): Outcome {
+  const formats = readFormats(ss, values, state.hidden);
+  const docId = state.doc.docId;
   const groups = splitEdits(values);
-  const fits = groups.length === 1 && groups[0]!.length === values.length;
-  const entries = fits
-    ? [snapshotEntry(state.doc.docId, values, at, newBatchId(at))]
-    : groups.map((group) => editsEntry(state.doc.docId, group, at, newBatchId(at)));
+  const whole = groups.length === 1 && groups[0]!.length === values.length;
+  const withFormats = whole ? snapshotEntry(docId, values.map((r, i) => ({ ...r, format: formats[i] })), at, newBatchId(at)) : null;
+  const changes = values.map((r, i) => ({ sheet: r.sheet, range: r.range, format: formats[i]! }));
+  const entries =
+    withFormats && utf8Bytes(withFormats.payload) <= BATCH_MAX_BYTES
+      ? [withFormats]
+      : [...(whole ? [snapshotEntry(docId, values, at, newBatchId(at))] : groups.map((group) => editsEntry(docId, group, at, newBatchId(at)))), formatsEntry(docId, changes, at, newBatchId(at))];
   let outcome: Outcome = 'sent';
   for (const entry of entries) {
     const result = deliver(state, entry);
@@ -138,6 +123,7 @@ function sendSnapshot(state: Published, values: RangeValues[], at: number): Outc
   const covered = baselineCovered(state.doc.ranges.map(rangeRect));
   state.baselines = values.map((r, i) => (covered[i] ? codesOf(r.values) : ''));
   state.checkHash = outcome === 'sent' ? valuesHash(values) : '';
+  state.formatHashes = outcome === 'sent' ? formats.map(formatHash) : [];
   return outcome;
 }
 
@@ -152,11 +138,6 @@ function updateRanges(state: Published): boolean {
   if (answer.outcome === 'rejected') noteError(state.status, `The relay refused the moved ranges: ${answer.problem}`, Date.now());
   state.rangesChanged = false;
   return true;
-}
-
-/** The published values as viewers may see them: hidden rows and columns empty. */
-function readPublished(ss: Spreadsheet, state: Published): RangeValues[] {
-  return readRanges(ss, state.doc.ranges).map((r) => ({ ...r, values: maskHidden(state.hidden, r.sheet, rangeRect(r), r.values) }));
 }
 
 /** Re-reads the hidden rows and columns; when they changed, the relay gets a snapshot with them empty. */

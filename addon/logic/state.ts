@@ -59,6 +59,8 @@ export interface SyncState {
   checkHash: string;
   /** One per published range, same order. */
   baselines: Baseline[];
+  /** formatHash of each published range's format as the relay last got it ([] when unknown). */
+  formatHashes: string[];
   /** Hidden rows and columns of the published ranges, as last read (values there go out empty). */
   hidden: Hidden;
   status: Status;
@@ -71,7 +73,7 @@ export function emptyStatus(): Status {
 }
 
 export function emptyState(status: Status = emptyStatus()): SyncState {
-  return { doc: null, outbox: [], resync: false, rangesChanged: false, cursor: { range: 0, row: 0 }, checkHash: '', baselines: [], hidden: {}, status };
+  return { doc: null, outbox: [], resync: false, rangesChanged: false, cursor: { range: 0, row: 0 }, checkHash: '', baselines: [], formatHashes: [], hidden: {}, status };
 }
 
 function parse<T>(text: string | null | undefined, fallback: T): T {
@@ -90,7 +92,7 @@ export function encodeState(state: SyncState): PropertyMap {
   if (!state.doc) return map;
   // A restricted share's allow list alone may pass 9 KB.
   writeBlob(map, 'doc', JSON.stringify(state.doc));
-  map['sync'] = JSON.stringify({ resync: state.resync, rangesChanged: state.rangesChanged, cursor: state.cursor, checkHash: state.checkHash });
+  map['sync'] = JSON.stringify({ resync: state.resync, rangesChanged: state.rangesChanged, cursor: state.cursor, checkHash: state.checkHash, formatHashes: state.formatHashes });
   if (state.outbox.length > 0) writeBlob(map, 'outbox', JSON.stringify(state.outbox));
   if (Object.keys(state.hidden).length > 0) writeBlob(map, 'hidden', JSON.stringify(state.hidden));
   state.baselines.forEach((baseline, i) => {
@@ -108,11 +110,12 @@ export function decodeState(map: PropertyMap): SyncState {
   const state = emptyState({ ...emptyStatus(), ...parse<Partial<Status>>(blobOrPlain(map, 'status'), {}) });
   state.doc = parse<PublishedDoc | null>(blobOrPlain(map, 'doc'), null);
   if (!state.doc) return state;
-  const sync = parse<{ resync?: boolean; rangesChanged?: boolean; cursor?: Cursor; checkHash?: string }>(map['sync'], {});
+  const sync = parse<{ resync?: boolean; rangesChanged?: boolean; cursor?: Cursor; checkHash?: string; formatHashes?: string[] }>(map['sync'], {});
   state.resync = sync.resync === true;
   state.rangesChanged = sync.rangesChanged === true;
   state.cursor = sync.cursor ?? state.cursor;
   state.checkHash = sync.checkHash ?? '';
+  state.formatHashes = Array.isArray(sync.formatHashes) ? sync.formatHashes : [];
   if (map['outbox'] !== undefined) {
     // An outbox that cannot be read back is not silently lost: the relay gets a snapshot instead.
     const outbox = parse<OutboxEntry[] | null>(readBlob(map, 'outbox'), null);

@@ -38,6 +38,7 @@ import { FakeCacheService, FakeLockService, FakePropertiesService, FakeSession, 
 import { FakeHtmlService, FakeUi } from './ui.ts';
 import type { CellValue, FakeRange } from './range.ts';
 import { FakeSpreadsheet } from './spreadsheet.ts';
+import { ColorType, DataValidationCriteria, WrapStrategy } from './look.ts';
 import { FakeUrlFetchApp } from './url-fetch.ts';
 
 export type { Execution, FetchRecord } from './execution.ts';
@@ -115,7 +116,11 @@ export class AppsScriptHarness {
     const documentScopes = ['https://www.googleapis.com/auth/spreadsheets.currentonly', 'https://www.googleapis.com/auth/spreadsheets'];
     // Without a document there is no active spreadsheet: Google returns null.
     const active = () => (runtime.execution().document ? spreadsheet : null) as never;
-    const SpreadsheetApp: Pick<GoogleAppsScript.Spreadsheet.SpreadsheetApp, 'getActiveSpreadsheet' | 'getActive' | 'getActiveSheet' | 'getActiveRange' | 'getUi' | 'flush'> = {
+    const SpreadsheetApp: Pick<GoogleAppsScript.Spreadsheet.SpreadsheetApp, 'getActiveSpreadsheet' | 'getActive' | 'getActiveSheet' | 'getActiveRange' | 'getUi' | 'flush'> & Record<'WrapStrategy' | 'DataValidationCriteria' | 'ColorType', unknown> = {
+      // Enums are properties, not calls: reading one costs nothing.
+      WrapStrategy,
+      DataValidationCriteria,
+      ColorType,
       getActiveSpreadsheet: () => (runtime.require('SpreadsheetApp.getActiveSpreadsheet', documentScopes, 'document'), active()),
       getActive: () => (runtime.require('SpreadsheetApp.getActive', documentScopes, 'document'), active()),
       getActiveSheet: () => (runtime.require('SpreadsheetApp.getActiveSheet', documentScopes, 'document'), spreadsheet.getActiveSheet()),
@@ -261,6 +266,14 @@ export class AppsScriptHarness {
     mutate(this.spreadsheet);
     this._recalculate();
     return this._fireChange(user, changeType);
+  }
+
+  /**
+   * A person changes how cells look (colours, fonts, alignment, merges, widths, validation): Google
+   * fires the change triggers with changeType FORMAT and no edit trigger.
+   */
+  format(user: string, mutate: (spreadsheet: FakeSpreadsheet) => void): Execution[] {
+    return this.change(user, 'FORMAT', mutate);
   }
 
   private _fireChange(user: string, changeType: ChangeType | 'EDIT'): Execution[] {
