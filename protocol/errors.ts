@@ -8,6 +8,7 @@ export const ErrorStatus = {
   invalid_json: 400,
   invalid_range: 400,
   shape_mismatch: 400,
+  invalid_format: 400,
   invalid_at: 400,
   invalid_spreadsheet: 400,
   empty_allow_list: 400,

@@ -50,7 +50,7 @@ export const DocInfo = Type.Object({
   ranges: Type.Array(PublishedRange),
   access: Access,
   allow: Type.Array(Type.String()),
-  view: Type.Optional(ViewSettings),
+  view: ViewSettings,
   epoch: Type.Integer(),
   seq: Type.Integer(),
   viewers: Type.Integer(),

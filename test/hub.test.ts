@@ -80,7 +80,7 @@ describe('the hub', () => {
     await edit(silent, doc, 'lost-1');
     await edit(silent, doc, 'lost-2');
     // ...and the next one arrives: the hub must not skip to seq 3.
-    const third = await store.applyBatch(doc.docId, { batchId: 'b3', at: Date.now(), epoch: doc.epoch, writes: [{ sheet: 'S', row: 2, col: 2, value: 'third' }], areas: [{ sheet: 'S', rect: { top: 2, left: 2, bottom: 2, right: 2 } }], incoming: 1 });
+    const third = await store.applyBatch(doc.docId, { batchId: 'b3', at: Date.now(), epoch: doc.epoch, writes: [{ sheet: 'S', row: 2, col: 2, value: 'third' }], areas: [{ sheet: 'S', rect: { top: 2, left: 2, bottom: 2, right: 2 } }], formats: [], incoming: 1 });
     bus.publish({ type: 'delta', delta: third!.delta! });
     await expect.poll(() => socket.frames().filter((f) => f.type === 'delta').length).toBe(3);
     expect(socket.frames().filter((f) => f.type === 'delta').map((f) => f.seq)).toEqual([1, 2, 3]);

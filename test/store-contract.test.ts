@@ -28,7 +28,7 @@ function newDoc(over: Partial<NewDoc> = {}): NewDoc {
 
 function batch(doc: DocRecord, grids: RangeValues[], at: number, batchId = `b${++counter}`): Batch {
   const clipped = clip(grids, checkGrids(grids, 'edits'), toAreas(doc.ranges));
-  return { batchId, at, epoch: doc.epoch, ...clipped };
+  return { batchId, at, epoch: doc.epoch, ...clipped, formats: [] };
 }
 
 for (const [name, make] of stores) {
@@ -185,6 +185,7 @@ for (const [name, open] of storeKinds) {
         epoch: 1,
         writes: [{ sheet: 'S', row, col, value }],
         areas: [{ sheet: 'S', rect: { top: row, left: col, bottom: row, right: col } }],
+        formats: [],
         incoming: 1,
       };
     }

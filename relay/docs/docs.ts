@@ -10,10 +10,10 @@ import type { DocRecord, Store } from '../store/store.ts';
 type Ranges = DocRecord['ranges'];
 
 /** What a publisher chooses: the ids and the ingest key are made here. */
-export type Publication = Pick<DocRecord, 'ownerId' | 'spreadsheetId' | 'title' | 'ranges' | 'access' | 'allow'>;
+export type Publication = Pick<DocRecord, 'ownerId' | 'spreadsheetId' | 'title' | 'ranges' | 'access' | 'allow'> & Partial<Pick<DocRecord, 'view'>>;
 
 /** The settings a publisher may change; new ranges start a new epoch. */
-export type Settings = Partial<Pick<DocRecord, 'title' | 'ranges' | 'access' | 'allow'>>;
+export type Settings = Partial<Pick<DocRecord, 'title' | 'ranges' | 'access' | 'allow' | 'view'>>;
 
 export class Docs {
   readonly #store: Store;
@@ -38,7 +38,7 @@ export class Docs {
   }
 
   /** Publishes a doc with fresh ids and a fresh ingest key, which exists only in this answer. */
-  async publish({ ownerId, spreadsheetId, title, ranges, access, allow }: Publication): Promise<{ doc: DocRecord; ingestKey: string }> {
+  async publish({ ownerId, spreadsheetId, title, ranges, access, allow, view = {} }: Publication): Promise<{ doc: DocRecord; ingestKey: string }> {
     // A quota, not a lock: publishes racing each other may pass it by the few in flight.
     if ((await this.#store.countDocs(ownerId)) >= this.#docsPerPublisher) {
       throw fail('too_many_docs', `a publisher may have ${this.#docsPerPublisher} docs published; unpublish one first`);
@@ -53,6 +53,7 @@ export class Docs {
       ranges: this.checkRanges(ranges),
       access,
       allow,
+      view,
       ingestKeyHash: hashSecret(ingestKey),
     });
     return { doc, ingestKey };

@@ -6,7 +6,7 @@
 import type { Delta, Store } from '../store/store.ts';
 import type { Admissions } from './admission.ts';
 import type { Broadcast } from './broadcast.ts';
-import { toFrame, type LiveDoc } from './live-doc.ts';
+import { deltaFrame, type LiveDoc } from './live-doc.ts';
 import type { LiveDocs } from './live-docs.ts';
 
 const RETRY_FIRST_MS = 200;
@@ -83,7 +83,7 @@ export class CatchUp {
     if (fromMemory) return { epoch, framesTo: (now) => now.recentFramesAfter(resume.seq) };
     const stored = await this.#parts.store.readDeltas(live.docId, resume.epoch, resume.seq);
     if (!stored) return null;
-    const frames = stored.map((d) => toFrame({ type: 'delta', seq: d.seq, changes: d.changes }));
+    const frames = stored.map(deltaFrame);
     const last = stored.at(-1)?.seq ?? resume.seq;
     return {
       epoch,
@@ -135,7 +135,7 @@ export class CatchUp {
   async #recheck(live: LiveDoc): Promise<void> {
     if (!this.#busy.has(live.docId)) this.hold(live.docId);
     const doc = await this.#parts.store.getDoc(live.docId);
-    const same = doc && doc.epoch === live.epoch && doc.title === live.title && doc.access === live.access && doc.allow.join('\n') === live.allow.join('\n');
+    const same = doc && doc.epoch === live.epoch && doc.title === live.title && doc.access === live.access && doc.allow.join('\n') === live.allow.join('\n') && JSON.stringify(doc.view) === JSON.stringify(live.view);
     if (!same) return this.#reload(live.docId);
     await this.#fillGap(live, null);
   }

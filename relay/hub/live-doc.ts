@@ -2,14 +2,14 @@
 // costs no store read), its viewers, its most recent delta frames and its presence counts.
 import type { WebSocket } from 'ws';
 import { intersect, parseA1, type Rect } from '../../protocol/a1.ts';
-import type { Access, DeltaFrame, RangeValues, ShareSnapshot, SnapshotFrame } from '../../protocol/wire.ts';
+import type { Access, DeltaFrame, SharedRange, ShareSnapshot, SnapshotFrame, ViewSettings } from '../../protocol/wire.ts';
 import type { Delta, DocRecord } from '../store/store.ts';
 
 const RECENT_FRAMES = 128;
 /** Another instance's presence report counts for this long without news. */
 const PRESENCE_TTL_MS = 10_000;
 
-interface LiveRange extends RangeValues {
+interface LiveRange extends SharedRange {
   rect: Rect;
 }
 
@@ -24,6 +24,7 @@ export class LiveDoc {
   title = '';
   access: Access = 'link';
   allow: string[] = [];
+  view: ViewSettings = {};
   #ranges: LiveRange[] = [];
   #snapshotFrame: Buffer | null = null;
   #recent: { seq: number; frame: Buffer }[] = [];
@@ -50,6 +51,7 @@ export class LiveDoc {
     this.title = doc.title;
     this.access = doc.access;
     this.allow = doc.allow;
+    this.view = doc.view;
     this.epoch = snapshot.epoch;
     this.seq = snapshot.seq;
     this.#ranges = snapshot.ranges.map((r) => ({ ...r, rect: parseA1(r.range)! }));
@@ -75,9 +77,12 @@ export class LiveDoc {
         }
       }
     }
+    for (const change of delta.formats ?? []) {
+      for (const range of this.#ranges) if (range.sheet === change.sheet && range.range === change.range) range.format = change.format;
+    }
     this.seq = delta.seq;
     this.#snapshotFrame = null;
-    const frame = toFrame({ type: 'delta', seq: delta.seq, changes: delta.changes } satisfies DeltaFrame);
+    const frame = deltaFrame(delta);
     this.#recent.push({ seq: delta.seq, frame });
     if (this.#recent.length > RECENT_FRAMES) this.#recent.shift();
     return frame;
@@ -88,7 +93,8 @@ export class LiveDoc {
       epoch: this.epoch,
       seq: this.seq,
       title: this.title,
-      ranges: this.#ranges.map(({ sheet, range, values }) => ({ sheet, range, values })),
+      ranges: this.#ranges.map(({ sheet, range, values, format }) => ({ sheet, range, values, ...(format && { format }) })),
+      view: this.view,
     };
   }
 
@@ -134,6 +140,12 @@ export class LiveDoc {
     this.#presenceSent = viewers;
     return viewers;
   }
+}
+
+/** A delta as its frame: `formats` only when the delta changed one. */
+export function deltaFrame(delta: Delta): Buffer {
+  const frame: DeltaFrame = { type: 'delta', seq: delta.seq, changes: delta.changes, ...(delta.formats && { formats: delta.formats }) };
+  return toFrame(frame);
 }
 
 export function toFrame(frame: object): Buffer {

@@ -1,6 +1,7 @@
 // Where an edit enters: a batch is checked against the limits, clipped to the doc's published
 // ranges, applied by the store (which orders it), and its delta handed to the bus.
 import type { IngestResult, RangeValues } from '../../protocol/wire.ts';
+import { clipFormats, type IncomingFormat } from '../cells/formats.ts';
 import type { Bus } from '../bus/bus.ts';
 import { checkGrids, clip, countCells, toAreas } from '../cells/cells.ts';
 import type { Config } from '../config.ts';
@@ -15,6 +16,8 @@ export interface IncomingBatch {
   batchId: string;
   at: number;
   grids: RangeValues[];
+  /** Whole-range formats (a snapshot range's, or an edits request's `formats`). */
+  formats?: IncomingFormat[];
 }
 
 /** How far ahead of the relay's clock an `at` may be: beyond it one bad clock would pin cells. */
@@ -44,12 +47,14 @@ export class Ingestor {
       throw fail('invalid_at', '"at" is more than 10 minutes in the future; it must be the read time in ms since the epoch');
     }
     const clipped = clip(batch.grids, rects, toAreas(doc.ranges));
+    const formats = clipFormats(batch.formats ?? [], doc.ranges);
     const outcome = await this.#store.applyBatch(doc.docId, {
       batchId: batch.batchId,
       at: batch.at,
       epoch: doc.epoch,
       writes: clipped.writes,
       areas: clipped.areas,
+      formats,
       incoming: clipped.incoming,
     });
     if (!outcome) throw fail('unknown_doc', 'this doc is not published');

@@ -1,6 +1,6 @@
 // What the ordering core (`ordered-store.ts`) needs of a database: a page of SQL per backend.
 // The rules (re-clip, dedupe, last-writer-wins, seq, pruning, range changes) live in the core.
-import type { IngestResult, RangeChanges } from '../../protocol/wire.ts';
+import type { IngestResult, RangeChanges, RangeFormatChange } from '../../protocol/wire.ts';
 import type { Area, CellWrite } from '../cells/cells.ts';
 import type { DocChange, DocRecord, NewDoc, StoredCell } from './store.ts';
 
@@ -21,6 +21,15 @@ export type BatchResult = Omit<IngestResult, 'duplicate'>;
 export interface StoredDelta {
   seq: number;
   changes: RangeChanges[];
+  formats?: RangeFormatChange[];
+}
+
+/** A published range's format as stored: JSON, with the read time that wrote it. */
+export interface StoredFormat {
+  sheet: string;
+  range: string;
+  body: string;
+  at: number;
 }
 
 /** A doc's new settings; `epoch` is set with new ranges only. */
@@ -33,6 +42,11 @@ export interface StoreTransaction {
   /** The stored value and `at` of each cell written, looked up by the write. */
   storedCells(docId: string, writes: CellWrite[]): Promise<(write: CellWrite) => StoredCell | undefined>;
   writeCells(docId: string, cells: Cell[]): Promise<void>;
+  /** Every stored format of the doc (one per published range at most). */
+  formats(docId: string): Promise<StoredFormat[]>;
+  /** Replaces the format of each range given. */
+  writeFormats(docId: string, formats: StoredFormat[]): Promise<void>;
+  deleteFormats(docId: string): Promise<void>;
   appendDelta(docId: string, delta: StoredDelta): Promise<void>;
   recordBatch(docId: string, batchId: string, n: number, result: BatchResult): Promise<void>;
   /** Forgets deltas with seq ≤ `deltasThrough` and batch ids numbered ≤ `batchesThrough`. */
@@ -44,7 +58,7 @@ export interface StoreTransaction {
   deleteCellsIn(docId: string, area: Area): Promise<void>;
   deleteCellsOutside(docId: string, areas: Area[]): Promise<void>;
   dropHistory(docId: string): Promise<void>;
-  /** Deletes the doc with its cells, history and batch ids; false when there was none. */
+  /** Deletes the doc with its cells, formats, history and batch ids; false when there was none. */
   deleteDoc(docId: string): Promise<boolean>;
 }
 
@@ -53,6 +67,7 @@ export interface SnapshotReader {
   getDoc(docId: string): Promise<DocRecord | null>;
   /** `[row, col, value]` of each stored cell in the area. */
   valuesIn(docId: string, area: Area): Promise<[number, number, string][]>;
+  formats(docId: string): Promise<StoredFormat[]>;
 }
 
 export interface StoreBackend {

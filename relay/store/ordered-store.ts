@@ -1,10 +1,10 @@
 // The ordering rules, written once for every backend: group commit, re-clip, batch-id dedupe,
 // last-writer-wins, seq assignment, delta history and its pruning, and the range-change rule.
 // A backend (`backend.ts`) only runs the SQL.
-import { parseA1 } from '../../protocol/a1.ts';
-import type { ShareSnapshot } from '../../protocol/wire.ts';
+import { formatA1, parseA1 } from '../../protocol/a1.ts';
+import type { PublishedRange, RangeFormatChange, SharedRange, ShareSnapshot } from '../../protocol/wire.ts';
 import { describeChanges, rangeMoves, reclip, toAreas, type RangeMove } from '../cells/cells.ts';
-import type { StoreBackend, StoreTransaction } from './backend.ts';
+import type { StoreBackend, StoreTransaction, StoredFormat } from './backend.ts';
 import { GroupCommit, type Settled } from './group-commit.ts';
 import {
   resolveWrites,
@@ -13,6 +13,7 @@ import {
   type Delta,
   type DocChange,
   type DocRecord,
+  type FormatWrite,
   type NewDoc,
   type Store,
   type StoreLimits,
@@ -66,6 +67,7 @@ export class OrderedStore implements Store {
       } else {
         // New ranges start a new epoch: history is dropped, cells follow moved ranges, the rest outside go.
         await tx.dropHistory(docId);
+        await moveFormats(tx, docId, locked.doc.ranges, ranges);
         await moveCells(tx, docId, rangeMoves(locked.doc.ranges, ranges));
         await tx.deleteCellsOutside(docId, toAreas(ranges));
         await tx.updateDoc(docId, { ...change, epoch: locked.doc.epoch + 1 });
@@ -114,21 +116,24 @@ export class OrderedStore implements Store {
     if (!locked) return null;
     const { doc } = locked;
     // Clipped under ranges another instance changed since: nothing outside the current ones is written.
-    const batch = doc.epoch === clipped.epoch ? clipped : reclip(clipped, doc.ranges);
+    const batch = doc.epoch === clipped.epoch ? clipped : { ...reclip(clipped, doc.ranges), formats: clipped.formats.filter((f) => published(f, doc.ranges)) };
     const prior = await tx.batchResult(docId, batch.batchId);
     if (prior) return { result: { ...prior, duplicate: true }, delta: null };
 
     const { keep, changed } = resolveWrites(batch.writes, batch.at, await tx.storedCells(docId, batch.writes));
     await tx.writeCells(docId, keep.map((w) => ({ ...w, at: batch.at })));
 
+    const formats = await applyFormats(tx, docId, batch.formats, batch.at);
+
     let delta: Delta | null = null;
-    const seq = changed.length > 0 ? doc.seq + 1 : doc.seq;
-    if (changed.length > 0) {
-      delta = { docId, epoch: doc.epoch, seq, changes: describeChanges(batch.areas, changed) };
+    const changedAny = changed.length > 0 || formats.length > 0;
+    const seq = changedAny ? doc.seq + 1 : doc.seq;
+    if (changedAny) {
+      delta = { docId, epoch: doc.epoch, seq, changes: describeChanges(batch.areas, changed), ...(formats.length > 0 && { formats }) };
       await tx.appendDelta(docId, delta);
     }
     const n = locked.batchCount + 1;
-    await tx.advance(docId, seq, n, changed.length > 0 ? Date.now() : null);
+    await tx.advance(docId, seq, n, changedAny ? Date.now() : null);
     const result = { seq, applied: changed.length, dropped: batch.incoming - changed.length };
     await tx.recordBatch(docId, batch.batchId, n, result);
     await tx.prune(docId, seq - this.#limits.historyLimit, n - this.#limits.batchIdLimit);
@@ -139,14 +144,16 @@ export class OrderedStore implements Store {
     return this.#backend.snapshot(async (read) => {
       const doc = await read.getDoc(docId);
       if (!doc) return null;
-      const ranges = [];
+      const formats = new Map((await read.formats(docId)).map((f) => [rangeKey(f), f.body]));
+      const ranges: SharedRange[] = [];
       for (const r of doc.ranges) {
         const rect = parseA1(r.range)!;
         const values = Array.from({ length: rect.bottom - rect.top + 1 }, () => new Array<string>(rect.right - rect.left + 1).fill(''));
         for (const [row, col, value] of await read.valuesIn(docId, { sheet: r.sheet, rect })) values[row - rect.top]![col - rect.left] = value;
-        ranges.push({ sheet: r.sheet, range: r.range, values });
+        const format = formats.get(rangeKey(r));
+        ranges.push({ sheet: r.sheet, range: r.range, values, ...(format !== undefined && { format: JSON.parse(format) }) });
       }
-      return { epoch: doc.epoch, seq: doc.seq, title: doc.title, ranges };
+      return { epoch: doc.epoch, seq: doc.seq, title: doc.title, ranges, view: doc.view };
     });
   }
 
@@ -156,7 +163,7 @@ export class OrderedStore implements Store {
     const stored = await this.#backend.deltasAfter(docId, afterSeq, doc.seq);
     // A gap (pruned, or a new epoch meanwhile) means they cannot all be given.
     if (stored.length !== doc.seq - afterSeq || (stored.length > 0 && stored[0]!.seq !== afterSeq + 1)) return null;
-    return stored.map((d) => ({ docId, epoch, seq: d.seq, changes: d.changes }));
+    return stored.map((d) => ({ docId, epoch, seq: d.seq, changes: d.changes, ...(d.formats && { formats: d.formats }) }));
   }
 
   ping(): Promise<void> {
@@ -180,4 +187,40 @@ async function moveCells(tx: StoreTransaction, docId: string, moves: RangeMove[]
     const dc = to.rect.left - from.rect.left;
     await tx.writeCells(docId, cells.map((c) => ({ sheet: to.sheet, row: c.row + dr, col: c.col + dc, value: c.value, at: c.at })));
   }
+}
+
+const rangeKey = (r: { sheet: string; range: string }) => `${r.range}!${r.sheet}`;
+const published = (f: FormatWrite, ranges: PublishedRange[]) => ranges.some((r) => r.sheet === f.sheet && r.range === f.range);
+
+/**
+ * Last writer wins per range, by `at`, as for cells: a format read before the stored one is
+ * dropped. Returns the formats that differ from what was stored.
+ */
+async function applyFormats(tx: StoreTransaction, docId: string, incoming: FormatWrite[], at: number): Promise<RangeFormatChange[]> {
+  if (incoming.length === 0) return [];
+  const stored = new Map((await tx.formats(docId)).map((f) => [rangeKey(f), f]));
+  const keep: StoredFormat[] = [];
+  const changed: RangeFormatChange[] = [];
+  for (const f of incoming) {
+    const current = stored.get(rangeKey(f));
+    if (current && current.at > at) continue;
+    keep.push({ ...f, at });
+    if (current?.body !== f.body) changed.push({ sheet: f.sheet, range: f.range, format: JSON.parse(f.body) });
+  }
+  await tx.writeFormats(docId, keep);
+  return changed;
+}
+
+/** Formats follow their ranges as cells do (`rangeMoves`); those of ranges no longer published go. */
+async function moveFormats(tx: StoreTransaction, docId: string, before: PublishedRange[], after: PublishedRange[]): Promise<void> {
+  const stored = await tx.formats(docId);
+  if (stored.length === 0) return;
+  const moved = new Map(rangeMoves(before, after).map(({ from, to }) => [rangeKey({ sheet: from.sheet, range: formatA1(from.rect) }), to]));
+  const kept = stored.flatMap((f): StoredFormat[] => {
+    const to = moved.get(rangeKey(f));
+    if (to) return [{ ...f, sheet: to.sheet, range: formatA1(to.rect) }];
+    return after.some((r) => rangeKey(r) === rangeKey(f)) ? [f] : [];
+  });
+  await tx.deleteFormats(docId);
+  await tx.writeFormats(docId, kept);
 }

@@ -45,6 +45,12 @@ const MIGRATIONS = [
    );
    CREATE INDEX drive_channels_by_doc ON drive_channels (doc_id);
    CREATE INDEX drive_channels_by_expiry ON drive_channels (expires_at);`,
+  `ALTER TABLE docs ADD COLUMN view TEXT NOT NULL DEFAULT '{}';
+   ALTER TABLE deltas ADD COLUMN formats TEXT;
+   CREATE TABLE formats (
+     doc_id TEXT NOT NULL, sheet TEXT NOT NULL, range TEXT NOT NULL, body TEXT NOT NULL, at BIGINT NOT NULL,
+     PRIMARY KEY (doc_id, range, sheet)
+   );`,
 ];
 
 // BIGINT columns hold ms since the epoch and seqs: far below 2^53, so plain numbers are exact.

@@ -3,9 +3,9 @@
 // its cells, delta and batch id, whichever instance takes the edit.
 import type pg from 'pg';
 import type { Area, CellWrite } from '../cells/cells.ts';
-import type { BatchResult, Cell, SnapshotReader, StoreBackend, StoreTransaction, StoredDelta } from './backend.ts';
+import type { BatchResult, Cell, SnapshotReader, StoreBackend, StoreTransaction, StoredDelta, StoredFormat } from './backend.ts';
 import { inTransaction, type Client } from './postgres-connection.ts';
-import { settingColumns, toDoc, type DocRow } from './rows.ts';
+import { settingColumns, toDoc, toStoredDelta, type DeltaRow, type DocRow } from './rows.ts';
 import type { DocRecord, NewDoc, StoredCell } from './store.ts';
 
 const IN_AREA = 'doc_id = $1 AND sheet = $2 AND row BETWEEN $3 AND $4 AND col BETWEEN $5 AND $6';
@@ -34,9 +34,12 @@ export class PostgresBackend implements StoreBackend {
 
   async createDoc(doc: NewDoc, createdAt: number): Promise<DocRecord> {
     const { rows } = await this.#pool.query<DocRow>(
-      `INSERT INTO docs (doc_id, share_id, owner_id, spreadsheet_id, title, ranges, access, allow, ingest_key_hash, epoch, seq, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, 0, $10) RETURNING *`,
-      [doc.docId, doc.shareId, doc.ownerId, doc.spreadsheetId, doc.title, JSON.stringify(doc.ranges), doc.access, JSON.stringify(doc.allow), doc.ingestKeyHash, createdAt],
+      `INSERT INTO docs (doc_id, share_id, owner_id, spreadsheet_id, title, ranges, access, allow, view, ingest_key_hash, epoch, seq, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, 0, $11) RETURNING *`,
+      [
+        doc.docId, doc.shareId, doc.ownerId, doc.spreadsheetId, doc.title, JSON.stringify(doc.ranges),
+        doc.access, JSON.stringify(doc.allow), JSON.stringify(doc.view ?? {}), doc.ingestKeyHash, createdAt,
+      ],
     );
     return toDoc(rows[0]!);
   }
@@ -65,16 +68,17 @@ export class PostgresBackend implements StoreBackend {
         getDoc: (docId) => one(c, 'SELECT * FROM docs WHERE doc_id = $1', [docId], toDoc),
         valuesIn: async (docId, area) =>
           (await c.query<[number, number, string]>({ text: `SELECT row, col, value FROM cells WHERE ${IN_AREA}`, values: areaArgs(docId, area), rowMode: 'array' })).rows,
+        formats: (docId) => storedFormats(c, docId),
       }),
     );
   }
 
   async deltasAfter(docId: string, afterSeq: number, throughSeq: number): Promise<StoredDelta[]> {
-    const { rows } = await this.#pool.query<{ seq: number; changes: string }>(
-      'SELECT seq, changes FROM deltas WHERE doc_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq',
+    const { rows } = await this.#pool.query<DeltaRow>(
+      'SELECT seq, changes, formats FROM deltas WHERE doc_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq',
       [docId, afterSeq, throughSeq],
     );
-    return rows.map((r) => ({ seq: r.seq, changes: JSON.parse(r.changes) }));
+    return rows.map(toStoredDelta);
   }
 
   async ping(): Promise<void> {
@@ -93,8 +97,22 @@ function transactionOps(c: Client): StoreTransaction {
       one(c, 'SELECT result FROM batches WHERE doc_id = $1 AND batch_id = $2', [docId, batchId], (r) => JSON.parse(r.result) as BatchResult),
     storedCells: (docId, writes) => storedCells(c, docId, writes),
     writeCells: (docId, cells) => upsertCells(c, docId, cells),
+    formats: (docId) => storedFormats(c, docId),
+    writeFormats: async (docId, formats) => {
+      if (formats.length === 0) return;
+      await c.query(
+        `INSERT INTO formats (doc_id, sheet, range, body, at) SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[])
+         ON CONFLICT (doc_id, range, sheet) DO UPDATE SET body = excluded.body, at = excluded.at`,
+        [docId, formats.map((f) => f.sheet), formats.map((f) => f.range), formats.map((f) => f.body), formats.map((f) => f.at)],
+      );
+    },
+    deleteFormats: async (docId) => {
+      await c.query('DELETE FROM formats WHERE doc_id = $1', [docId]);
+    },
     appendDelta: async (docId, delta) => {
-      await c.query('INSERT INTO deltas (doc_id, seq, changes) VALUES ($1, $2, $3)', [docId, delta.seq, JSON.stringify(delta.changes)]);
+      await c.query('INSERT INTO deltas (doc_id, seq, changes, formats) VALUES ($1, $2, $3, $4)', [
+        docId, delta.seq, JSON.stringify(delta.changes), delta.formats ? JSON.stringify(delta.formats) : null,
+      ]);
     },
     recordBatch: async (docId, batchId, n, result) => {
       await c.query('INSERT INTO batches (doc_id, batch_id, n, result) VALUES ($1, $2, $3, $4)', [docId, batchId, n, JSON.stringify(result)]);
@@ -129,10 +147,14 @@ function transactionOps(c: Client): StoreTransaction {
       await c.query('DELETE FROM deltas WHERE doc_id = $1', [docId]);
     },
     deleteDoc: async (docId) => {
-      for (const table of ['cells', 'deltas', 'batches']) await c.query(`DELETE FROM ${table} WHERE doc_id = $1`, [docId]);
+      for (const table of ['cells', 'formats', 'deltas', 'batches']) await c.query(`DELETE FROM ${table} WHERE doc_id = $1`, [docId]);
       return ((await c.query('DELETE FROM docs WHERE doc_id = $1', [docId])).rowCount ?? 0) > 0;
     },
   };
+}
+
+async function storedFormats(c: Client, docId: string): Promise<StoredFormat[]> {
+  return (await c.query<StoredFormat>('SELECT sheet, range, body, at FROM formats WHERE doc_id = $1', [docId])).rows;
 }
 
 /** The stored value and read time of each cell a batch writes, in one query. */

@@ -1,7 +1,7 @@
 // Rows as both SQL stores keep them (same columns, JSON in TEXT, ms in integers) and the
 // records the rest of the relay sees.
 import type { DocSyncRecord, DriveChannelRecord, GoogleGrantRecord } from './google-records.ts';
-import type { DocSettings } from './backend.ts';
+import type { DocSettings, StoredDelta } from './backend.ts';
 import type { DocRecord } from './store.ts';
 
 export interface DocRow {
@@ -13,6 +13,7 @@ export interface DocRow {
   ranges: string;
   access: string;
   allow: string;
+  view: string;
   ingest_key_hash: string;
   epoch: number;
   seq: number;
@@ -31,6 +32,7 @@ export function toDoc(row: DocRow): DocRecord {
     ranges: JSON.parse(row.ranges),
     access: row.access as DocRecord['access'],
     allow: JSON.parse(row.allow),
+    view: JSON.parse(row.view),
     ingestKeyHash: row.ingest_key_hash,
     epoch: row.epoch,
     seq: row.seq,
@@ -45,11 +47,22 @@ export function settingColumns(settings: DocSettings): [string, string | number]
     ['title', settings.title],
     ['access', settings.access],
     ['allow', settings.allow && JSON.stringify(settings.allow)],
+    ['view', settings.view && JSON.stringify(settings.view)],
     ['ingest_key_hash', settings.ingestKeyHash],
     ['ranges', settings.ranges && JSON.stringify(settings.ranges)],
     ['epoch', settings.epoch],
   ];
   return columns.filter((c): c is [string, string | number] => c[1] !== undefined);
+}
+
+export interface DeltaRow {
+  seq: number;
+  changes: string;
+  formats: string | null;
+}
+
+export function toStoredDelta(row: DeltaRow): StoredDelta {
+  return { seq: row.seq, changes: JSON.parse(row.changes), ...(row.formats !== null && { formats: JSON.parse(row.formats) }) };
 }
 
 export function toDocSync(row: Record<string, any>): DocSyncRecord {

@@ -66,6 +66,13 @@ const MIGRATIONS = [
    );
    CREATE INDEX drive_channels_by_doc ON drive_channels (doc_id);
    CREATE INDEX drive_channels_by_expiry ON drive_channels (expires_at);`,
+  // The sheet's look: each published range's format (JSON), and formats in the delta history.
+  `ALTER TABLE docs ADD COLUMN view TEXT NOT NULL DEFAULT '{}';
+   ALTER TABLE deltas ADD COLUMN formats TEXT;
+   CREATE TABLE formats (
+     doc_id TEXT NOT NULL, sheet TEXT NOT NULL, range TEXT NOT NULL, body TEXT NOT NULL, at INTEGER NOT NULL,
+     PRIMARY KEY (doc_id, range, sheet)
+   ) WITHOUT ROWID;`,
 ];
 
 // The store awaits between a transaction's statements, so others wait at a gate meanwhile: none

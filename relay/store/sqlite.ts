@@ -2,8 +2,8 @@
 // the whole database, so a transaction holds every doc it names without locking rows.
 import type { StatementSync } from 'node:sqlite';
 import type { Area, CellWrite } from '../cells/cells.ts';
-import type { BatchResult, Cell, DocSettings, LockedDoc, SnapshotReader, StoreBackend, StoreTransaction, StoredDelta } from './backend.ts';
-import { settingColumns, toDoc, type DocRow } from './rows.ts';
+import type { BatchResult, Cell, DocSettings, LockedDoc, SnapshotReader, StoreBackend, StoreTransaction, StoredDelta, StoredFormat } from './backend.ts';
+import { settingColumns, toDoc, toStoredDelta, type DeltaRow, type DocRow } from './rows.ts';
 import { SqliteConnection } from './sqlite-connection.ts';
 import type { DocRecord, NewDoc, StoredCell } from './store.ts';
 
@@ -21,8 +21,8 @@ export class SqliteBackend implements StoreBackend {
     const db = this.connection.db;
     const sql = (this.#sql = {
       insertDoc: db.prepare(
-        `INSERT INTO docs (doc_id, share_id, owner_id, spreadsheet_id, title, ranges, access, allow, ingest_key_hash, epoch, seq, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0, ?)`,
+        `INSERT INTO docs (doc_id, share_id, owner_id, spreadsheet_id, title, ranges, access, allow, view, ingest_key_hash, epoch, seq, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0, ?)`,
       ),
       docById: db.prepare('SELECT * FROM docs WHERE doc_id = ?'),
       docByShare: db.prepare('SELECT * FROM docs WHERE share_id = ?'),
@@ -39,10 +39,16 @@ export class SqliteBackend implements StoreBackend {
       cellsIn: db.prepare(`SELECT sheet, row, col, value, at FROM cells WHERE ${IN_AREA}`),
       valuesIn: db.prepare(`SELECT row, col, value FROM cells WHERE ${IN_AREA}`),
       deleteIn: db.prepare(`DELETE FROM cells WHERE ${IN_AREA}`),
-      insertDelta: db.prepare('INSERT INTO deltas (doc_id, seq, changes) VALUES (?, ?, ?)'),
+      insertDelta: db.prepare('INSERT INTO deltas (doc_id, seq, changes, formats) VALUES (?, ?, ?, ?)'),
+      formats: db.prepare('SELECT sheet, range, body, at FROM formats WHERE doc_id = ?'),
+      upsertFormat: db.prepare(
+        `INSERT INTO formats (doc_id, sheet, range, body, at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (doc_id, range, sheet) DO UPDATE SET body = excluded.body, at = excluded.at`,
+      ),
+      deleteFormats: db.prepare('DELETE FROM formats WHERE doc_id = ?'),
       pruneDeltas: db.prepare('DELETE FROM deltas WHERE doc_id = ? AND seq <= ?'),
       dropDeltas: db.prepare('DELETE FROM deltas WHERE doc_id = ?'),
-      deltasAfter: db.prepare('SELECT seq, changes FROM deltas WHERE doc_id = ? AND seq > ? AND seq <= ? ORDER BY seq'),
+      deltasAfter: db.prepare('SELECT seq, changes, formats FROM deltas WHERE doc_id = ? AND seq > ? AND seq <= ? ORDER BY seq'),
       advance: db.prepare('UPDATE docs SET seq = ?, batch_count = ?, last_edit_at = COALESCE(?, last_edit_at) WHERE doc_id = ?'),
     });
     // A snapshot reads every cell of its ranges: rows as arrays rather than objects halve that.
@@ -51,6 +57,7 @@ export class SqliteBackend implements StoreBackend {
     this.#reader = {
       getDoc: async (docId) => this.#doc(docId),
       valuesIn: async (docId, area) => sql.valuesIn!.all(...areaArgs(docId, area)) as unknown as [number, number, string][],
+      formats: async (docId) => sql.formats!.all(docId) as unknown as StoredFormat[],
     };
   }
 
@@ -80,7 +87,13 @@ export class SqliteBackend implements StoreBackend {
       writeCells: async (docId, cells) => {
         for (const c of cells) sql.upsertCell!.run(docId, c.sheet, c.row, c.col, c.value, c.at);
       },
-      appendDelta: async (docId, delta) => void sql.insertDelta!.run(docId, delta.seq, JSON.stringify(delta.changes)),
+      formats: async (docId) => sql.formats!.all(docId) as unknown as StoredFormat[],
+      writeFormats: async (docId, formats) => {
+        for (const f of formats) sql.upsertFormat!.run(docId, f.sheet, f.range, f.body, f.at);
+      },
+      deleteFormats: async (docId) => void sql.deleteFormats!.run(docId),
+      appendDelta: async (docId, delta) =>
+        void sql.insertDelta!.run(docId, delta.seq, JSON.stringify(delta.changes), delta.formats ? JSON.stringify(delta.formats) : null),
       recordBatch: async (docId, batchId, n, result) => void sql.insertBatch!.run(docId, batchId, n, JSON.stringify(result)),
       prune: async (docId, deltasThrough, batchesThrough) => {
         sql.pruneDeltas!.run(docId, deltasThrough);
@@ -97,7 +110,7 @@ export class SqliteBackend implements StoreBackend {
       },
       dropHistory: async (docId) => void sql.dropDeltas!.run(docId),
       deleteDoc: async (docId) => {
-        for (const table of ['cells', 'deltas', 'batches']) db.prepare(`DELETE FROM ${table} WHERE doc_id = ?`).run(docId);
+        for (const table of ['cells', 'formats', 'deltas', 'batches']) db.prepare(`DELETE FROM ${table} WHERE doc_id = ?`).run(docId);
         return db.prepare('DELETE FROM docs WHERE doc_id = ?').run(docId).changes > 0;
       },
     };
@@ -107,7 +120,7 @@ export class SqliteBackend implements StoreBackend {
     return this.connection.run(() => {
       this.#sql.insertDoc!.run(
         doc.docId, doc.shareId, doc.ownerId, doc.spreadsheetId, doc.title, JSON.stringify(doc.ranges),
-        doc.access, JSON.stringify(doc.allow), doc.ingestKeyHash, createdAt,
+        doc.access, JSON.stringify(doc.allow), JSON.stringify(doc.view ?? {}), doc.ingestKeyHash, createdAt,
       );
       return this.#doc(doc.docId)!;
     });
@@ -141,10 +154,7 @@ export class SqliteBackend implements StoreBackend {
 
   deltasAfter(docId: string, afterSeq: number, throughSeq: number): Promise<StoredDelta[]> {
     return this.connection.run(() =>
-      (this.#sql.deltasAfter!.all(docId, afterSeq, throughSeq) as { seq: number; changes: string }[]).map((r) => ({
-        seq: r.seq,
-        changes: JSON.parse(r.changes),
-      })),
+      (this.#sql.deltasAfter!.all(docId, afterSeq, throughSeq) as unknown as DeltaRow[]).map(toStoredDelta),
     );
   }
 

@@ -2,7 +2,7 @@
 // per-cell `at`, bounded delta history and recent batch ids. It assigns each doc's seq
 // atomically with the write. One ordering core (`ordered-store.ts`) over a SQL backend:
 // SQLite (`sqlite.ts`) by default, Postgres (`postgres.ts`) for many instances.
-import type { Access, IngestResult, PublishedRange, RangeChanges, ShareSnapshot } from '../../protocol/wire.ts';
+import type { Access, IngestResult, PublishedRange, RangeChanges, RangeFormatChange, ShareSnapshot, ViewSettings } from '../../protocol/wire.ts';
 import type { Area, CellWrite } from '../cells/cells.ts';
 
 export interface DocRecord {
@@ -15,6 +15,8 @@ export interface DocRecord {
   ranges: PublishedRange[];
   access: Access;
   allow: string[];
+  /** The publisher's view settings. */
+  view: ViewSettings;
   ingestKeyHash: string;
   epoch: number;
   seq: number;
@@ -22,7 +24,7 @@ export interface DocRecord {
   lastEditAt: number | null;
 }
 
-export type NewDoc = Omit<DocRecord, 'epoch' | 'seq' | 'createdAt' | 'lastEditAt'>;
+export type NewDoc = Omit<DocRecord, 'epoch' | 'seq' | 'createdAt' | 'lastEditAt' | 'view'> & { view?: ViewSettings };
 
 export interface DocChange {
   title?: string;
@@ -30,7 +32,16 @@ export interface DocChange {
   ranges?: PublishedRange[];
   access?: Access;
   allow?: string[];
+  view?: ViewSettings;
   ingestKeyHash?: string;
+}
+
+/** A published range's whole format, as JSON, in a batch. */
+export interface FormatWrite {
+  sheet: string;
+  /** Canonical A1: equal to one of the doc's published ranges. */
+  range: string;
+  body: string;
 }
 
 /** A batch of writes, already clipped to the doc's published ranges. */
@@ -41,6 +52,8 @@ export interface Batch {
   epoch: number;
   writes: CellWrite[];
   areas: Area[];
+  /** New formats of published ranges (last writer wins per range, like cells). */
+  formats: FormatWrite[];
   /** Cells in the request; those not applied are reported as dropped. */
   incoming: number;
 }
@@ -51,6 +64,8 @@ export interface Delta {
   epoch: number;
   seq: number;
   changes: RangeChanges[];
+  /** Ranges whose format changed, each with its whole new format. */
+  formats?: RangeFormatChange[];
 }
 
 export interface BatchOutcome {

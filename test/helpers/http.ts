@@ -1,6 +1,6 @@
 // Talking to the relay's HTTP API as the add-on and publishers do.
 import { randomUUID } from 'node:crypto';
-import type { IngestResult, PublishRequest, PublishResponse, RangeValues } from '../../protocol/wire.ts';
+import type { IngestResult, PublishRequest, PublishResponse, RangeFormatChange, RangeValues, SharedRange, ShareSnapshot } from '../../protocol/wire.ts';
 import type { Relay } from './relay.ts';
 
 export interface Reply<T = any> {
@@ -45,16 +45,18 @@ export async function publishDoc(relay: Relay, body: Partial<PublishRequest> = {
 export interface BatchOptions {
   batchId?: string;
   at?: number;
+  /** New whole-range formats, sent beside the edits. */
+  formats?: RangeFormatChange[];
 }
 
 export function postEdits(relay: Relay, doc: PublishResponse, edits: RangeValues[], options: BatchOptions = {}): Promise<Reply<IngestResult>> {
   return api(relay, 'POST', `/v1/docs/${doc.docId}/edits`, {
     token: doc.ingestKey,
-    body: { batchId: options.batchId ?? randomUUID(), at: options.at ?? Date.now(), edits },
+    body: { batchId: options.batchId ?? randomUUID(), at: options.at ?? Date.now(), edits, ...(options.formats && { formats: options.formats }) },
   });
 }
 
-export function putSnapshot(relay: Relay, doc: PublishResponse, ranges: RangeValues[], options: BatchOptions = {}): Promise<Reply<IngestResult>> {
+export function putSnapshot(relay: Relay, doc: PublishResponse, ranges: SharedRange[], options: BatchOptions = {}): Promise<Reply<IngestResult>> {
   return api(relay, 'PUT', `/v1/docs/${doc.docId}/snapshot`, {
     token: doc.ingestKey,
     body: { batchId: options.batchId ?? randomUUID(), at: options.at ?? Date.now(), ranges },
@@ -69,5 +71,5 @@ export function cell(range: string, value: string, sheet = 'Sheet1'): RangeValue
 export async function snapshotOf(relay: Relay, shareId: string) {
   const reply = await api(relay, 'GET', `/v1/shares/${shareId}/snapshot`);
   if (reply.status !== 200) throw new Error(`snapshot failed: ${reply.status} ${JSON.stringify(reply.body)}`);
-  return reply.body as { epoch: number; seq: number; title: string; ranges: RangeValues[] };
+  return reply.body as ShareSnapshot;
 }

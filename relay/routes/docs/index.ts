@@ -20,6 +20,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
       ranges: doc.ranges,
       access: doc.access,
       allow: doc.allow,
+      view: doc.view,
       epoch: doc.epoch,
       seq: doc.seq,
       viewers: hub.viewerCount(doc.docId),
@@ -43,6 +44,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
         ranges: body.ranges,
         access: body.access ?? 'link',
         allow: body.allow ?? [],
+        view: body.view ?? {},
       });
       request.log.info({ docId: doc.docId, owner: principal.id }, 'doc published');
       // The answer holds the ingest key: no cache, shared or private, may keep it.

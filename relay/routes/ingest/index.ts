@@ -13,8 +13,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { params: DocParams, body: EditsRequest, response: { 200: IngestResult, ...errors } }, preHandler: app.limitIngest },
     async (request) => {
       const doc = await app.ingestDoc(request, request.params.docId);
-      const { batchId, at, edits } = request.body;
-      return app.ingestor.apply(doc, { batchId, at, grids: edits }, 'edits');
+      const { batchId, at, edits, formats = [] } = request.body;
+      const incoming = formats.map((f, i) => ({ ...f, field: `formats[${i}]` }));
+      return app.ingestor.apply(doc, { batchId, at, grids: edits, formats: incoming }, 'edits');
     },
   );
 
@@ -24,7 +25,9 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const doc = await app.ingestDoc(request, request.params.docId);
       const { batchId, at, ranges } = request.body;
-      return app.ingestor.apply(doc, { batchId, at, grids: ranges }, 'ranges');
+      const grids = ranges.map(({ sheet, range, values }) => ({ sheet, range, values }));
+      const formats = ranges.flatMap(({ sheet, range, format }, i) => (format ? [{ sheet, range, format, field: `ranges[${i}]` }] : []));
+      return app.ingestor.apply(doc, { batchId, at, grids, formats }, 'ranges');
     },
   );
 };
