@@ -353,7 +353,7 @@ describe('deleted ranges', () => {
     ok(sheet.edit(EDITOR, 'Sheet1', 'B2', 'still live'));
     await eventually(async () => {
       const snapshot = await snapshotOf(world.relay, state.shareId!);
-      expect(snapshot.ranges).toEqual([{ sheet: 'Sheet1', range: 'A1:B2', values: [['', ''], ['', 'still live']] }]);
+      expect(snapshot.ranges).toEqual([{ sheet: 'Sheet1', range: 'A1:B2', values: [['', ''], ['', 'still live']], format: { styles: [], widths: [100, 100] } }]);
     });
   });
 

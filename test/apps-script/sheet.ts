@@ -190,6 +190,10 @@ export class FakeSheet implements Pick<
   getBandings(): FakeBanding[] {
     return [...this.bandings];
   }
+  /** The range at `a1` as the fake it is, for a test that formats it as a person would. */
+  range(a1: string): FakeRange {
+    return this.getRange(a1) as unknown as FakeRange;
+  }
   /** A range object for a rectangle (what getMergedRanges and Banding.getRange hand out). */
   rangeAt(rect: Rect): FakeRange {
     return new FakeRange(this, { ...rect });
