@@ -8,7 +8,7 @@ import { buildAddon } from '../../scripts/build-addon.ts';
 import { buildSidebar } from '../../scripts/build-sidebar.ts';
 import { startRelay, type Relay } from '../helpers/index.ts';
 import { startThreadedGoogle, type ThreadedGoogle } from './google.ts';
-import { AppsScriptHarness } from './harness.ts';
+import { AppsScriptHarness, type Execution } from './harness.ts';
 
 /** The add-on's Google Cloud OAuth client: the audience of its ID tokens. */
 export const ADDON_CLIENT_ID = 'sheetcast-addon.apps.googleusercontent.com';
@@ -56,4 +56,10 @@ export async function startAddonWorld(options: { sidebar?: boolean } = {}): Prom
       await google.close();
     },
   };
+}
+
+/** The executions, after failing the test with the first one's error if any failed. */
+export function ok(executions: Execution[]): Execution[] {
+  for (const e of executions) if (e.error !== undefined) throw e.error;
+  return executions;
 }
