@@ -37,6 +37,8 @@ export type Edited = (() => { sheet: string; rect: Rect }) | null;
  * to the change and hourly runs.
  */
 export function syncEdit(ss: Spreadsheet, state: Published, edited: Edited): void {
+  // Hidden lines too many to store are read again before any value is.
+  if (state.hiddenUnsaved) followHidden(ss, state);
   const snapshotDue = state.resync;
   if (!catchUp(ss, state)) {
     // The relay did not answer this run: keep this run's batches without spending another fetch.
@@ -143,6 +145,12 @@ function updateRanges(state: Published): boolean {
 /** Re-reads the hidden rows and columns; when they changed, the relay gets a snapshot with them empty. */
 export function followHidden(ss: Spreadsheet, state: Published): void {
   const hidden = readHidden(ss, state.doc.ranges);
+  if (state.hiddenUnsaved) {
+    // Too many to have been kept: no comparison is possible, and the hourly check sends what differs.
+    state.hidden = hidden;
+    state.hiddenUnsaved = false;
+    return;
+  }
   if (sameHidden(hidden, state.hidden)) return;
   state.hidden = hidden;
   state.resync = true;

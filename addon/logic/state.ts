@@ -26,6 +26,8 @@ export interface PublishedDoc {
   allow: string[];
   ranges: PublishedRange[];
   triggers?: TriggerIds;
+  /** The allow list was too long to keep here: the relay's copy is the one the sidebar shows. */
+  allowOnRelay?: boolean;
 }
 
 /** A request the relay has not acknowledged yet, re-sent as is (same batchId) by a later run. */
@@ -45,7 +47,14 @@ export interface Status {
   dayEndsAt?: number;
   sentToday: number;
   recent: RecentSend[];
+  /** How often each part of the state was shed to keep the store within its budget. */
+  shed: Partial<Record<ShedPart, number>>;
 }
+
+/** The parts of the state as stored, each with its budget (limits.ts PART_BUDGETS). */
+export type Part = 'status' | 'doc' | 'sync' | 'outbox' | 'hidden' | 'baselines';
+/** What can be shed when the store is full, in the order it is (logic/budget.ts). */
+export type ShedPart = 'baselines' | 'outbox' | 'recent' | 'allow' | 'hidden';
 
 export interface SyncState {
   doc: PublishedDoc | null;
@@ -63,17 +72,19 @@ export interface SyncState {
   formatHashes: string[];
   /** Hidden rows and columns of the published ranges, as last read (values there go out empty). */
   hidden: Hidden;
+  /** The hidden lines were too many to store: every run reads them again before sending. */
+  hiddenUnsaved: boolean;
   status: Status;
   /** Set during a run when the relay answered 404 for the doc: it was unpublished elsewhere. Not stored. */
   unknownToRelay?: boolean;
 }
 
 export function emptyStatus(): Status {
-  return { error: null, lastSentAt: null, day: '', sentToday: 0, recent: [] };
+  return { error: null, lastSentAt: null, day: '', sentToday: 0, recent: [], shed: {} };
 }
 
 export function emptyState(status: Status = emptyStatus()): SyncState {
-  return { doc: null, outbox: [], resync: false, rangesChanged: false, cursor: { range: 0, row: 0 }, checkHash: '', baselines: [], formatHashes: [], hidden: {}, status };
+  return { doc: null, outbox: [], resync: false, rangesChanged: false, cursor: { range: 0, row: 0 }, checkHash: '', baselines: [], formatHashes: [], hidden: {}, hiddenUnsaved: false, status };
 }
 
 function parse<T>(text: string | null | undefined, fallback: T): T {
@@ -92,7 +103,7 @@ export function encodeState(state: SyncState): PropertyMap {
   if (!state.doc) return map;
   // A restricted share's allow list alone may pass 9 KB.
   writeBlob(map, 'doc', JSON.stringify(state.doc));
-  map['sync'] = JSON.stringify({ resync: state.resync, rangesChanged: state.rangesChanged, cursor: state.cursor, checkHash: state.checkHash, formatHashes: state.formatHashes });
+  map['sync'] = JSON.stringify({ resync: state.resync, rangesChanged: state.rangesChanged, cursor: state.cursor, checkHash: state.checkHash, formatHashes: state.formatHashes, hiddenUnsaved: state.hiddenUnsaved });
   if (state.outbox.length > 0) writeBlob(map, 'outbox', JSON.stringify(state.outbox));
   if (Object.keys(state.hidden).length > 0) writeBlob(map, 'hidden', JSON.stringify(state.hidden));
   state.baselines.forEach((baseline, i) => {
@@ -110,12 +121,13 @@ export function decodeState(map: PropertyMap): SyncState {
   const state = emptyState({ ...emptyStatus(), ...parse<Partial<Status>>(blobOrPlain(map, 'status'), {}) });
   state.doc = parse<PublishedDoc | null>(blobOrPlain(map, 'doc'), null);
   if (!state.doc) return state;
-  const sync = parse<{ resync?: boolean; rangesChanged?: boolean; cursor?: Cursor; checkHash?: string; formatHashes?: string[] }>(map['sync'], {});
+  const sync = parse<{ resync?: boolean; rangesChanged?: boolean; cursor?: Cursor; checkHash?: string; formatHashes?: string[]; hiddenUnsaved?: boolean }>(map['sync'], {});
   state.resync = sync.resync === true;
   state.rangesChanged = sync.rangesChanged === true;
   state.cursor = sync.cursor ?? state.cursor;
   state.checkHash = sync.checkHash ?? '';
   state.formatHashes = Array.isArray(sync.formatHashes) ? sync.formatHashes : [];
+  state.hiddenUnsaved = sync.hiddenUnsaved === true;
   if (map['outbox'] !== undefined) {
     // An outbox that cannot be read back is not silently lost: the relay gets a snapshot instead.
     const outbox = parse<OutboxEntry[] | null>(readBlob(map, 'outbox'), null);
