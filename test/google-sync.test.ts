@@ -230,7 +230,7 @@ describe('publishing from the web alone', () => {
     expect(doc.title).toBe('Queue at the desk');
     expect(doc.viewUrl).toBe(`${env.relay.url}/view/${doc.shareId}`);
     const viewer = await connectViewer(env.relay, doc.shareId);
-    expect((await viewer.next('snapshot')).ranges).toEqual([{ sheet: 'Tickets', range: 'A1:B2', values: [['Now serving', '41'], ['Next', '42']] }]);
+    expect((await viewer.next('snapshot')).ranges).toEqual([{ sheet: 'Tickets', range: 'A1:B2', values: [['Now serving', '41'], ['Next', '42']], format: { styles: [] } }]);
     env.google.spreadsheet('web-only').setValues('Tickets', 'B1:B2', [[42], [43]]);
     expect((await viewer.next('delta')).changes).toEqual([{ sheet: 'Tickets', range: 'B1:B2', values: [['42'], ['43']] }]);
 

@@ -1,7 +1,7 @@
 // The few relay API calls a bench needs to set up: publish docs and fill their cells.
 import { randomUUID } from 'node:crypto';
 import { formatA1 } from '../../protocol/a1.ts';
-import type { PublishResponse, RangeValues } from '../../protocol/wire.ts';
+import type { PublishResponse, RangeFormat, SharedRange } from '../../protocol/wire.ts';
 import type { RelayTarget } from './processes.ts';
 
 async function call<T>(url: string, method: string, token: string, body: unknown): Promise<T> {
@@ -42,10 +42,23 @@ export async function publishMany(relay: RelayTarget, count: number, range: stri
   return docs;
 }
 
-/** Fills a doc's whole `rows` × `columns` range with short, distinct values. */
-export async function fill(relay: RelayTarget, doc: PublishResponse, rows: number, columns: number): Promise<void> {
+/**
+ * A scoreboard's look: a coloured bold header that stays frozen, banded rows, the last column
+ * right-aligned and bold, a wider first column, a link every tenth row: five distinct styles.
+ */
+export function scoreboardFormat(rows: number, columns: number): RangeFormat {
+  const styles = [{}, { bg: '#1a73e8', color: '#ffffff', bold: true as const, h: 'center' as const }, { bg: '#f1f3f4' }, { h: 'right' as const, bold: true as const }, { bg: '#f1f3f4', h: 'right' as const, bold: true as const }];
+  const cells = Array.from({ length: rows }, (_, r) =>
+    Array.from({ length: columns }, (_, c) => (r === 0 ? 1 : (c === columns - 1 ? 3 : 0) + (r % 2 === 0 ? (c === columns - 1 ? 1 : 2) : 0))),
+  );
+  const links = Array.from({ length: Math.floor(rows / 10) }, (_, i): [number, number, string] => [i * 10 + 1, 0, `https://example.com/team/${i + 1}`]);
+  return { styles, cells, widths: Array.from({ length: columns }, (_, c) => (c === 0 ? 160 : 80)), frozen: { rows: 1, columns: 0 }, links };
+}
+
+/** Fills a doc's whole `rows` × `columns` range with short, distinct values, and a look when asked. */
+export async function fill(relay: RelayTarget, doc: PublishResponse, rows: number, columns: number, formatted = false): Promise<void> {
   const values = Array.from({ length: rows }, (_, r) => Array.from({ length: columns }, (_, c) => `r${r + 1}c${c + 1}`));
-  const ranges: RangeValues[] = [{ sheet: 'Sheet1', range: block(rows, columns), values }];
+  const ranges: SharedRange[] = [{ sheet: 'Sheet1', range: block(rows, columns), values, ...(formatted && { format: scoreboardFormat(rows, columns) }) }];
   await call(`${relay.url}/v1/docs/${doc.docId}/snapshot`, 'PUT', doc.ingestKey, { batchId: randomUUID(), at: Date.now(), ranges });
 }
 

@@ -66,6 +66,14 @@ export function judge(results: Omit<Results, 'targets'>): Target[] {
     measured: sqlite ? `${sqlite.editsPerSecond} edits/s` : 'not measured',
     met: sqlite ? sqlite.editsPerSecond >= 5000 : null,
   });
+  const plain10k = results.snapshot?.find((r) => r.cells === 10_000 && !r.formatted);
+  const styled10k = results.snapshot?.find((r) => r.cells === 10_000 && r.formatted);
+  const formatRatio = plain10k && styled10k ? Math.round((styled10k.bytes / plain10k.bytes) * 100) / 100 : null;
+  targets.push({
+    target: '10,000-cell snapshot with formats ≤ 1.5× the bytes without',
+    measured: formatRatio === null ? 'not measured' : `${formatRatio}× (${Math.round(styled10k!.bytes / 1024)} KB vs ${Math.round(plain10k!.bytes / 1024)} KB)`,
+    met: formatRatio === null ? null : formatRatio <= 1.5,
+  });
   const relayMemory = fan?.memory.find((m) => m.server === 'relay');
   targets.push({
     target: '< 10 KB heap per idle viewer',
@@ -142,8 +150,8 @@ export function render(results: Results): string {
     out.push('', 'Snapshot to a newly connecting viewer (ms from opening the socket to the whole snapshot)');
     out.push(
       table(
-        ['cells', 'frame KB', 'cold p50', 'p99', 'cached p50', 'p99', 'after an edit p50', 'p99'],
-        results.snapshot.map((r) => [r.cells, kb(r.bytes), r.cold.p50, r.cold.p99, r.cached.p50, r.cached.p99, r.afterEdit.p50, r.afterEdit.p99]),
+        ['cells', 'formats', 'frame KB', 'cold p50', 'p99', 'cached p50', 'p99', 'after an edit p50', 'p99'],
+        results.snapshot.map((r) => [r.cells, r.formatted ? 'yes' : 'no', kb(r.bytes), r.cold.p50, r.cold.p99, r.cached.p50, r.cached.p99, r.afterEdit.p50, r.afterEdit.p99]),
       ),
     );
   }

@@ -2,6 +2,7 @@
 // the doc's only viewer, so the relay reads the doc from the store first; "cached": someone
 // else is watching and nothing changed since the last viewer joined (the frame is serialized
 // already); "after an edit": each viewer joins right after an edit, so the frame is made anew.
+// Each size is measured with values only and again with a scoreboard's formats beside them.
 import { Harness, startRelay } from '../lib/processes.ts';
 import { block, fill, publish, viewerCount } from '../lib/relay-api.ts';
 import { summarize, type Summary } from '../lib/stats.ts';
@@ -15,6 +16,7 @@ export interface SnapshotOptions {
 
 export interface SnapshotRow {
   cells: number;
+  formatted: boolean;
   bytes: number;
   cold: Summary;
   cached: Summary;
@@ -32,11 +34,11 @@ export async function snapshot(options: SnapshotOptions, log: (line: string) => 
   const harness = new Harness();
   try {
     const rows: SnapshotRow[] = [];
-    for (const cells of options.cells) {
+    for (const [cells, formatted] of options.cells.flatMap((n) => [[n, false], [n, true]] as const)) {
       const { rows: height, columns } = shape(cells);
       const doc = await publish(relay, `Snapshot ${cells}`, block(height, columns));
-      await fill(relay, doc, height, columns);
-      log(`snapshot: ${cells} cells, ${options.repeats} new viewers each way`);
+      await fill(relay, doc, height, columns, formatted);
+      log(`snapshot: ${cells} cells${formatted ? ' with formats' : ''}, ${options.repeats} new viewers each way`);
       const cold: number[] = [];
       for (let i = 0; i < options.repeats; i++) {
         // Each one alone: the last viewer's leaving unloads the doc, so wait for that first.
@@ -53,7 +55,7 @@ export async function snapshot(options: SnapshotOptions, log: (line: string) => 
         repeats: options.repeats,
         editBefore: { docId: doc.docId, token: doc.ingestKey, viewers: 0 },
       });
-      rows.push({ cells: height * columns, bytes: cached.bytes, cold: summarize(cold), cached: summarize(cached.times), afterEdit: summarize(afterEdit.times) });
+      rows.push({ cells: height * columns, formatted, bytes: cached.bytes, cold: summarize(cold), cached: summarize(cached.times), afterEdit: summarize(afterEdit.times) });
       await harness.call('closeAll', {});
     }
     return rows;

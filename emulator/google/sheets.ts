@@ -1,7 +1,10 @@
-// Sheets API v4, the reading half: spreadsheets.get, values.get and values.batchGet, with Google's
-// response shapes (ragged rows, trailing empty rows and columns left out, `range` echoed bounded).
+// Sheets API v4, the reading half: spreadsheets.get (with grid data for ranges, and partial
+// responses), values.get and values.batchGet, with Google's response shapes (ragged rows,
+// trailing empty rows and columns left out, `range` echoed bounded).
 
 import { apiError, json, type EmulatorRequest, type Reply, type Route } from './http.ts';
+import { applyMask, MaskError, parseMask, selects, type Mask } from './field-mask.ts';
+import { gridRange } from './look.ts';
 import { requireAccess } from './oauth.ts';
 import { formatValue, RangeError400, type CellValue, type ResolvedRange, type Spreadsheet } from './spreadsheet.ts';
 import type { TokenStore } from './tokens.ts';
@@ -85,21 +88,67 @@ function readRanges(spreadsheet: Spreadsheet, request: EmulatorRequest, ranges: 
   }
 }
 
-function getSpreadsheet(context: SheetsContext, spreadsheet: Spreadsheet): Reply {
-  return json({
+/** GridData of one range: values with their effective formats, and row and column metadata. */
+function gridData({ sheet, rect }: ResolvedRange): Record<string, unknown> {
+  const rowData = [];
+  for (let row = rect.top; row <= rect.bottom; row++) {
+    const values = [];
+    for (let col = rect.left; col <= rect.right; col++) {
+      const formattedValue = formatValue(sheet.cell(row, col));
+      values.push({ ...(formattedValue !== '' && { formattedValue }), ...sheet.look.cellData(row, col, formattedValue) });
+    }
+    rowData.push({ values });
+  }
+  const lines = (from: number, to: number, meta: (i: number) => Record<string, unknown>) => Array.from({ length: to - from + 1 }, (_, i) => meta(from + i));
+  return {
+    ...(rect.top > 1 && { startRow: rect.top - 1 }),
+    ...(rect.left > 1 && { startColumn: rect.left - 1 }),
+    rowData,
+    rowMetadata: lines(rect.top, rect.bottom, (row) => sheet.look.rowMetadata(row)),
+    columnMetadata: lines(rect.left, rect.right, (col) => sheet.look.columnMetadata(col)),
+  };
+}
+
+/**
+ * spreadsheets.get. With `ranges`, only the sheets they touch, each with one GridData per range
+ * on it in the order asked, when grid data is wanted: `includeGridData=true`, or a field mask
+ * that selects `sheets.data` (a mask overrides includeGridData, as Google documents).
+ */
+function getSpreadsheet(context: SheetsContext, spreadsheet: Spreadsheet, request: EmulatorRequest): Reply {
+  let mask: Mask | null = null;
+  let resolved: ResolvedRange[];
+  try {
+    const fields = request.params.get('fields');
+    mask = fields ? parseMask(fields) : null;
+    resolved = request.params.getAll('ranges').map((range) => spreadsheet.resolve(range));
+  } catch (error) {
+    if (error instanceof RangeError400 || error instanceof MaskError) return apiError(400, error.message);
+    throw error;
+  }
+  const withData = mask ? selects(mask, ['sheets', 'data']) : request.params.get('includeGridData') === 'true';
+  const sheets = spreadsheet.sheets.flatMap((sheet, index) => {
+    const mine = resolved.filter((r) => r.sheet === sheet);
+    if (resolved.length > 0 && mine.length === 0) return [];
+    const { look } = sheet;
+    const gridProperties = { rowCount: sheet.rowCount, columnCount: sheet.columnCount, frozenRowCount: look.frozenRows, frozenColumnCount: look.frozenColumns };
+    return [
+      {
+        properties: { sheetId: sheet.sheetId, title: sheet.title, index, sheetType: 'GRID', gridProperties: Object.fromEntries(Object.entries(gridProperties).filter(([, v]) => v !== 0)) },
+        ...(look.merges.length > 0 && { merges: look.merges.map((rect) => gridRange(sheet.sheetId, rect)) }),
+        ...(look.bandings.length > 0 && {
+          bandedRanges: look.bandings.map((b, id) => ({ bandedRangeId: id + 1, range: gridRange(sheet.sheetId, b.rect), rowProperties: b.rowProperties })),
+        }),
+        ...(withData && { data: (mine.length > 0 ? mine : [{ sheet, rect: { top: 1, left: 1, bottom: sheet.rowCount, right: sheet.columnCount }, a1: '' }]).map(gridData) }),
+      },
+    ];
+  });
+  const body = {
     spreadsheetId: spreadsheet.id,
     properties: { title: spreadsheet.title, locale: 'en_US', autoRecalc: 'ON_CHANGE', timeZone: 'Etc/GMT' },
-    sheets: spreadsheet.sheets.map((sheet, index) => ({
-      properties: {
-        sheetId: sheet.sheetId,
-        title: sheet.title,
-        index,
-        sheetType: 'GRID',
-        gridProperties: { rowCount: sheet.rowCount, columnCount: sheet.columnCount },
-      },
-    })),
+    sheets,
     spreadsheetUrl: `${context.baseUrl()}/spreadsheets/d/${spreadsheet.id}/edit`,
-  });
+  };
+  return json(applyMask(body, mask) as object);
 }
 
 export function sheetsRoutes(context: SheetsContext): Route[] {
@@ -109,7 +158,7 @@ export function sheetsRoutes(context: SheetsContext): Route[] {
       pattern: /^\/v4\/spreadsheets\/([^/:]+)$/,
       handle: (req, [id = '']) => {
         const spreadsheet = open(context, req, id);
-        return 'status' in spreadsheet ? spreadsheet : getSpreadsheet(context, spreadsheet);
+        return 'status' in spreadsheet ? spreadsheet : getSpreadsheet(context, spreadsheet, req);
       },
     },
     {

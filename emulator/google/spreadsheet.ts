@@ -3,6 +3,7 @@
 // quoted sheet names, grid limits).
 
 import { columnNumber, formatA1, parseA1, type Rect } from '../../protocol/a1.ts';
+import { SheetLook } from './look.ts';
 
 export type CellValue = string | number | boolean;
 
@@ -17,6 +18,8 @@ export class Sheet {
   title: string;
   rowCount: number;
   columnCount: number;
+  /** Formats, merges, sizes, hidden and frozen lines, bandings, links and checkboxes. */
+  readonly look = new SheetLook();
   /** Row-major, 0-based, sparse: a missing cell is empty. */
   private readonly _cells: CellValue[][] = [];
 
@@ -127,6 +130,12 @@ export class Spreadsheet {
 
   setValue(sheetTitle: string, a1: string, value: CellValue): void {
     this.setValues(sheetTitle, a1, [[value]]);
+  }
+
+  /** Changes how a tab looks (`look` calls), as a person does in the Sheets UI; Drive hears of it. */
+  restyle(sheetTitle: string, change: (look: SheetLook) => void): void {
+    change(this.sheet(sheetTitle).look);
+    this._changed();
   }
 
   /** The formatted values of a bounded range, every cell included (`""` when empty). */

@@ -201,8 +201,10 @@ export class GoogleSync {
   async #apply(doc: DocRecord, auth: OAuth2Client): Promise<void> {
     // `at` is when the read started: an add-on edit read after it still wins, an older one does not.
     const at = Date.now();
-    const grids = await readPublishedRanges(this.#parts.clients.sheets(auth), doc);
-    const result = await this.#parts.ingestor.apply(doc, { batchId: `drive-${randomId(12)}`, at, grids }, 'ranges');
+    const ranges = await readPublishedRanges(this.#parts.clients.sheets(auth), doc);
+    const grids = ranges.map(({ sheet, range, values }) => ({ sheet, range, values }));
+    const formats = ranges.flatMap(({ sheet, range, format }, i) => (format ? [{ sheet, range, format, field: `ranges[${i}]` }] : []));
+    const result = await this.#parts.ingestor.apply(doc, { batchId: `drive-${randomId(12)}`, at, grids, formats }, 'ranges');
     this.#parts.metrics.read(result.applied > 0 ? 'applied' : 'unchanged');
     this.#parts.log.info({ docId: doc.docId, applied: result.applied, seq: result.seq }, 'doc read from Google');
   }
