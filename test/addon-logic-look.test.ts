@@ -49,10 +49,10 @@ describe("a range's format from what the getters returned", () => {
     look.backgrounds[0] = ['#FF0000', '#ff0000'];
     look.horizontal[1] = ['general-right', 'center'];
     const format = buildFormat(look, rect('A1:B2'), none);
-    expect(format.styles).toEqual([{ bg: '#ff0000', bold: true }, { h: 'right' }, { h: 'center' }]);
+    expect(format.styles).toEqual([{}, { bg: '#ff0000', bold: true }, { h: 'right' }, { h: 'center' }]);
     expect(format.cells).toEqual([
-      [0, 0],
-      [1, 2],
+      [1, 1],
+      [2, 3],
     ]);
   });
 
@@ -64,7 +64,7 @@ describe("a range's format from what the getters returned", () => {
     expect(format.cells!.map((row) => format.styles[row[0]!])).toEqual([{ bg: '#bdbdbd' }, {}, { bg: '#eeeeee' }, { bg: '#00ff00' }]);
   });
 
-  it('clips merges and frozen lines to the range, lists heights that differ, and drops links and checkboxes of hidden lines', () => {
+  it('clips merges and frozen lines to the range, lists heights that differ, and drops styles, links and checkboxes of hidden lines', () => {
     const look = plain(3, 3);
     look.merges = ['A1:C1', 'C3:E4', 'Z9'];
     look.frozen = { rows: 2, columns: 1 };
@@ -73,12 +73,14 @@ describe("a range's format from what the getters returned", () => {
     look.formulas[0]![2] = '=HYPERLINK("https://shown.example.com/?q=""x""", "x")';
     look.checks[2]![1] = true;
     look.checks[0]![1] = true;
+    look.weights[1] = ['bold', 'bold', 'bold'];
     const format = buildFormat(look, rect('B2:D4'), { rows: [1], columns: [] });
     // A1:C1 and Z9 lie outside B2:D4; C3:E4 is cut to C3:D4.
     expect(format.merges).toEqual([[1, 1, 2, 2]]);
     expect(format.frozen).toEqual({ rows: 1, columns: 0 });
     expect(format.heights).toEqual([[2, 40]]);
     expect(format.hidden).toEqual({ rows: [1], columns: [] });
+    expect(format.cells).toBeUndefined(); // the hidden row's bold is not sent
     expect(format.links).toEqual([[0, 2, 'https://shown.example.com/?q="x"']]);
     expect(format.checks).toEqual([
       [0, 1],

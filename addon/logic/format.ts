@@ -1,9 +1,11 @@
 // A published range's look as the relay takes it (protocol/format.ts): a table of distinct
-// styles with an index per cell, defaults left out, bandings resolved into backgrounds; hidden
-// rows and columns listed, and no link or checkbox of theirs sent.
+// styles with an index per cell (protocol/styles.ts, shared with the relay's Sheets API path),
+// defaults left out, bandings resolved into backgrounds; hidden rows and columns listed, and
+// nothing of their cells sent: no style, link or checkbox.
 
 import { intersect, parseA1, type Rect } from '../../protocol/a1.ts';
 import type { CellStyle, RangeFormat } from '../../protocol/format.ts';
+import { StyleTable } from '../../protocol/styles.ts';
 import { FormatLimits } from '../../protocol/wire.ts';
 import { hash53 } from './hash.ts';
 
@@ -106,6 +108,12 @@ function usableLink(url: string | null | undefined): url is string {
   return !!url && url.length <= FormatLimits.linkChars && !url.includes('\0');
 }
 
+/** Past the table's limit, further distinct styles show as the default (index 0). */
+function withinStyleLimit(format: Pick<RangeFormat, 'styles' | 'cells'>): RangeFormat {
+  if (format.styles.length <= FormatLimits.styles) return format;
+  return { styles: format.styles.slice(0, FormatLimits.styles), cells: format.cells!.map((row) => row.map((i) => (i < FormatLimits.styles ? i : 0))) };
+}
+
 /** The range's format from what the getters returned; `rect` is the range on its sheet. */
 export function buildFormat(look: RawLook, rect: Rect, hidden: HiddenLines): RangeFormat {
   const rows = rect.bottom - rect.top + 1;
@@ -116,40 +124,24 @@ export function buildFormat(look: RawLook, rect: Rect, hidden: HiddenLines): Ran
     const area = parseA1(band.area);
     return area ? [{ rect: area, band }] : [];
   });
-  const styles: CellStyle[] = [];
-  const index = new Map<string, number>();
+  const table = new StyleTable();
   const cells: number[][] = [];
   const links: [number, number, string][] = [];
   const checks: [number, number][] = [];
   for (let r = 0; r < rows; r++) {
     const row: number[] = [];
     for (let c = 0; c < columns; c++) {
-      let style = styleAt(look, r, c, bandColor(bands, rect.top + r, rect.left + c));
-      let key = JSON.stringify(style);
-      let at = index.get(key);
-      // Past the table's limit (one place kept for the default), further distinct styles show as the default.
-      if (at === undefined && styles.length >= FormatLimits.styles - 1) {
-        style = {};
-        key = '{}';
-        at = index.get(key);
-      }
-      if (at === undefined) {
-        at = styles.push(style) - 1;
-        index.set(key, at);
-      }
-      row.push(at);
-      if (hiddenRows.has(r) || hiddenColumns.has(c)) continue; // nothing of a hidden cell leaves the sheet
+      const hidden = hiddenRows.has(r) || hiddenColumns.has(c);
+      // A hidden cell shows nothing of itself: no value, no style, no link, no checkbox.
+      row.push(hidden ? 0 : table.indexOf(styleAt(look, r, c, bandColor(bands, rect.top + r, rect.left + c))));
+      if (hidden) continue;
       const link = look.links[r]?.[c] ?? formulaLink(look.formulas[r]?.[c] ?? '');
       if (usableLink(link)) links.push([r, c, link]);
       if (look.checks[r]?.[c]) checks.push([r, c]);
     }
     cells.push(row);
   }
-  const format: RangeFormat = { styles: [] };
-  if (styles.some((s) => Object.keys(s).length > 0)) {
-    format.styles = styles;
-    format.cells = cells;
-  }
+  const format: RangeFormat = withinStyleLimit(table.toFormat(cells));
   const merges = look.merges.flatMap((a1) => {
     const area = parseA1(a1);
     const part = area && intersect(area, rect);
