@@ -103,29 +103,47 @@ function flushOutbox(state: Published): boolean {
  * Sends the published values, each range with its format, as the authoritative snapshot; they
  * become the new baseline. Values too large for one request go out as edits batches instead
  * (the relay drops the unchanged cells, so the result is the same), the formats after them.
+ * Formats the relay refuses never keep the values from viewers: they go again without them.
  */
 function sendSnapshot(ss: Spreadsheet, state: Published, values: RangeValues[], at: number): Outcome {
   const formats = readFormats(ss, values, state.hidden);
   const docId = state.doc.docId;
   const groups = splitEdits(values);
   const whole = groups.length === 1 && groups[0]!.length === values.length;
-  const withFormats = whole ? snapshotEntry(docId, values.map((r, i) => ({ ...r, format: formats[i] })), at, newBatchId(at)) : null;
-  const changes = values.map((r, i) => ({ sheet: r.sheet, range: r.range, format: formats[i]! }));
-  const entries =
-    withFormats && utf8Bytes(withFormats.payload) <= BATCH_MAX_BYTES
-      ? [withFormats]
-      : [...(whole ? [snapshotEntry(docId, values, at, newBatchId(at))] : groups.map((group) => editsEntry(docId, group, at, newBatchId(at)))), formatsEntry(docId, changes, at, newBatchId(at))];
-  let outcome: Outcome = 'sent';
-  for (const entry of entries) {
-    const result = deliver(state, entry);
-    if (result === 'retry') return result; // resync stays marked: the next run reads afresh
-    if (result === 'rejected') outcome = result;
+  const together = whole ? snapshotEntry(docId, values.map((r, i) => ({ ...r, format: formats[i] })), at, newBatchId(at)) : null;
+  const valuesOnly = () => (whole ? [snapshotEntry(docId, values, at, newBatchId(at))] : groups.map((group) => editsEntry(docId, group, at, newBatchId(at))));
+  const formatsOnly = formatsEntry(docId, values.map((r, i) => ({ sheet: r.sheet, range: r.range, format: formats[i]! })), at, newBatchId(at));
+  let sent: { values: Outcome; formats: Outcome };
+  if (together && utf8Bytes(together.payload) <= BATCH_MAX_BYTES) {
+    const result = deliver(state, together);
+    sent = { values: result, formats: result };
+    if (result === 'rejected') {
+      const problem = state.status.error?.message ?? '';
+      sent.values = sendAll(state, valuesOnly());
+      if (sent.values === 'sent') noteError(state.status, `The relay refused the sheet's formats, so viewers get the values without them. ${problem}`, Date.now());
+    }
+  } else {
+    sent = { values: sendAll(state, valuesOnly()), formats: 'retry' };
+    if (sent.values !== 'retry') sent.formats = sendAll(state, [formatsOnly]);
   }
+  if (sent.values === 'retry') return 'retry'; // resync stays marked: the next run reads afresh
   state.resync = false;
   const covered = baselineCovered(state.doc.ranges.map(rangeRect));
   state.baselines = values.map((r, i) => (covered[i] ? codesOf(r.values) : ''));
-  state.checkHash = outcome === 'sent' ? valuesHash(values) : '';
-  state.formatHashes = outcome === 'sent' ? formats.map(formatHash) : [];
+  state.checkHash = sent.values === 'sent' ? valuesHash(values) : '';
+  // Formats not acknowledged are compared against nothing: the next change or hourly check sends them.
+  state.formatHashes = sent.formats === 'sent' ? formats.map(formatHash) : [];
+  return sent.values;
+}
+
+/** Delivers in order until one is not acknowledged: 'retry' stops there; 'rejected' goes on and is the result. */
+function sendAll(state: Published, entries: OutboxEntry[]): Outcome {
+  let outcome: Outcome = 'sent';
+  for (const entry of entries) {
+    const result = deliver(state, entry);
+    if (result === 'retry') return result;
+    if (result === 'rejected') outcome = result;
+  }
   return outcome;
 }
 

@@ -26,11 +26,11 @@ export interface AddonWorld {
   close(): Promise<void>;
 }
 
-/** `sidebar`: bundle the Lit sidebar first, so the built Sidebar.html inlines it. */
-export async function startAddonWorld(options: { sidebar?: boolean } = {}): Promise<AddonWorld> {
+/** `sidebar`: bundle the Lit sidebar first, so the built Sidebar.html inlines it; `relayEnv`: the relay's configuration beyond the defaults. */
+export async function startAddonWorld(options: { sidebar?: boolean; relayEnv?: Record<string, string> } = {}): Promise<AddonWorld> {
   if (options.sidebar) await buildSidebar();
   const google = await startThreadedGoogle();
-  const relay = await startRelay({ env: { SHEETCAST_GOOGLE_BASE: google.url, GOOGLE_CLIENT_IDS: ADDON_CLIENT_ID } });
+  const relay = await startRelay({ env: { SHEETCAST_GOOGLE_BASE: google.url, GOOGLE_CLIENT_IDS: ADDON_CLIENT_ID, ...options.relayEnv } });
   const dir = mkdtempSync(join(tmpdir(), 'sheetcast-addon-'));
   await buildAddon({ relayUrl: relay.url, outDir: dir, quiet: true });
   const harnesses: AppsScriptHarness[] = [];
