@@ -14,7 +14,10 @@ type Published = SyncState & { doc: PublishedDoc };
 
 /** `values`: the published values as sent (cells without text have no link to read). */
 export function syncFormats(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, state: Published, values: RangeValues[]): void {
-  const formats = readFormats(ss, values, state.hidden);
+  // Links read earlier are reused while no edit can have changed them: a format change costs no call per cell.
+  const { formats, links } = readFormats(ss, values, state.hidden, state.linksStale ? [] : state.links);
+  state.links = links;
+  state.linksStale = false;
   const hashes = formats.map(formatHash);
   const changed = values.flatMap((r, i) => (hashes[i] === state.formatHashes[i] ? [] : [{ sheet: r.sheet, range: r.range, format: formats[i]! }]));
   if (changed.length === 0) return;

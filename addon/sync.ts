@@ -37,6 +37,13 @@ export type Edited = (() => { sheet: string; rect: Rect }) | null;
  * to the change and hourly runs.
  */
 export function syncEdit(ss: Spreadsheet, state: Published, edited: Edited): void {
+  // An edit may have changed a cell's links (a link inserted keeps the text): read them anew next time.
+  state.linksStale = true;
+  syncValues(ss, state, edited);
+}
+
+/** The edited cells (when known) and the repair pass, after what earlier runs left. */
+function syncValues(ss: Spreadsheet, state: Published, edited: Edited): void {
   // Hidden lines too many to store are read again before any value is.
   if (state.hiddenUnsaved) followHidden(ss, state);
   const snapshotDue = state.resync;
@@ -64,13 +71,15 @@ export function syncChange(ss: Spreadsheet, state: Published, changeType: string
     return;
   }
   const snapshotDue = state.resync;
-  syncEdit(ss, state, null);
+  syncValues(ss, state, null);
   // A snapshot sent (or still due) carries the formats.
   if (!snapshotDue && !state.resync) syncFormats(ss, state, readPublished(ss, state.doc.ranges, state.hidden));
 }
 
 /** The hourly run: catches what no trigger reports (formulas, API writes, other scripts, formats). */
 export function syncCheck(ss: Spreadsheet, state: Published): void {
+  // Links are read anew: an edit whose event Google dropped may have changed one.
+  state.linksStale = true;
   followAnchors(ss, state);
   followHidden(ss, state);
   if (!catchUp(ss, state)) return;
@@ -106,7 +115,9 @@ function flushOutbox(state: Published): boolean {
  * Formats the relay refuses never keep the values from viewers: they go again without them.
  */
 function sendSnapshot(ss: Spreadsheet, state: Published, values: RangeValues[], at: number): Outcome {
-  const formats = readFormats(ss, values, state.hidden);
+  const { formats, links } = readFormats(ss, values, state.hidden);
+  state.links = links;
+  state.linksStale = false;
   const docId = state.doc.docId;
   const groups = splitEdits(values);
   const whole = groups.length === 1 && groups[0]!.length === values.length;
@@ -167,11 +178,13 @@ export function followHidden(ss: Spreadsheet, state: Published): void {
     // Too many to have been kept: no comparison is possible, and the hourly check sends what differs.
     state.hidden = hidden;
     state.hiddenUnsaved = false;
+    state.linksStale = true;
     return;
   }
   if (sameHidden(hidden, state.hidden)) return;
   state.hidden = hidden;
   state.resync = true;
+  state.linksStale = true; // cells shown again have links never read
 }
 
 /**
@@ -194,6 +207,7 @@ function followAnchors(ss: Spreadsheet, state: Published): void {
   }
   state.doc.ranges = kept;
   state.baselines = kept.map(() => '');
+  state.linksStale = true;
   state.cursor = { range: 0, row: 0 };
   state.rangesChanged = true;
   state.resync = true;

@@ -24,6 +24,16 @@ function publish(sheet: AppsScriptHarness, range = 'A1:D6'): string {
   return state.shareId!;
 }
 
+/** A spreadsheet publishing Sheet1!A1:B2 of text, `first` in A1. */
+function publishedGrid(first: string): { sheet: AppsScriptHarness; shareId: string } {
+  const sheet = world.spreadsheet();
+  sheet.spreadsheet.sheet('Sheet1').getRange('A1:B2').setValues([
+    [first, 'b'],
+    ['c', 'd'],
+  ]);
+  return { sheet, shareId: publish(sheet, 'A1:B2') };
+}
+
 async function relayFormat(shareId: string): Promise<RangeFormat> {
   const snapshot = await snapshotOf(world.relay, shareId);
   return snapshot.ranges[0]!.format!;
@@ -95,12 +105,7 @@ describe("the sheet's look", () => {
   });
 
   it('sends a format change to an open viewer as formats without values, and reads no format for a value edit', async () => {
-    const sheet = world.spreadsheet();
-    sheet.spreadsheet.sheet('Sheet1').getRange('A1:B2').setValues([
-      ['a', 'b'],
-      ['c', 'd'],
-    ]);
-    const shareId = publish(sheet, 'A1:B2');
+    const { sheet, shareId } = publishedGrid('a');
     const viewer = await connectViewer(world.relay, shareId);
     await viewer.next('snapshot');
     const runs = ok(sheet.format(EDITOR, (ss) => ss.sheet('Sheet1').range('B2').setBackground('#ff0000')));
@@ -123,6 +128,19 @@ describe("the sheet's look", () => {
     expect(serviceCalls(edit)).toBe(11);
     expect(Object.keys(edit.calls).filter((name) => /getBackgrounds|getFont|getRichText|getColumnWidth|getRowHeight|getMergedRanges/.test(name))).toEqual([]);
     viewer.close();
+  });
+
+  it('reads the links again only after an edit: a format change after a format change asks no cell for its link', async () => {
+    const { sheet, shareId } = publishedGrid('docs');
+    const [first] = ok(sheet.format(EDITOR, (ss) => ss.sheet('Sheet1').range('A2').setFontWeight('bold')));
+    expect(first!.calls['Range.getRichTextValues']).toBeUndefined();
+    expect(first!.fetches).toHaveLength(1);
+    // Insert > Link on the existing text is an edit: the next format read asks the cells again, and sends it.
+    ok(sheet.edit(EDITOR, 'Sheet1', 'A1', richText('docs', [[0, 4, 'https://docs.example.com/']])));
+    const [second] = ok(sheet.format(EDITOR, (ss) => ss.sheet('Sheet1').range('B2').setFontWeight('bold')));
+    expect(second!.calls['Range.getRichTextValues']).toBe(1);
+    expect(second!.calls['RichTextValue.getLinkUrl']).toBe(4);
+    await eventually(async () => expect((await relayFormat(shareId)).links).toEqual([[0, 0, 'https://docs.example.com/']]));
   });
 
   it('catches a format change no trigger reported with the hourly check', async () => {

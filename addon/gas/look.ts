@@ -8,31 +8,44 @@ import type { Rect } from '../../protocol/a1.ts';
 import type { RangeFormat } from '../../protocol/format.ts';
 import type { RangeValues } from '../../protocol/wire.ts';
 import { rangeRect } from '../logic/clip.ts';
-import { buildFormat, type RawBanding, type RawLook } from '../logic/format.ts';
+import { buildFormat, linkGrid, textLinksOf, type RawBanding, type RawLook, type TextLinks } from '../logic/format.ts';
 import { hiddenWithin, type Hidden } from '../logic/hidden.ts';
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
 
-/** The format of each published range; `published` are their values as sent, in the same order. */
-export function readFormats(ss: GoogleAppsScript.Spreadsheet.Spreadsheet, published: readonly RangeValues[], hidden: Hidden): RangeFormat[] {
+/**
+ * The format of each published range; `published` are their values as sent, in the same order.
+ * `known`: per range, the rich-text links as last read, when no edit can have changed them
+ * since (null or absent: read them). Returns the links read or reused, for the next time.
+ */
+export function readFormats(
+  ss: GoogleAppsScript.Spreadsheet.Spreadsheet,
+  published: readonly RangeValues[],
+  hidden: Hidden,
+  known: readonly (TextLinks | null)[] = [],
+): { formats: RangeFormat[]; links: TextLinks[] } {
   const frozen = new Map<string, { rows: number; columns: number }>();
-  return published.map((r) => {
+  const links: TextLinks[] = [];
+  const formats = published.map((r, i) => {
     const sheet = ss.getSheetByName(r.sheet);
     if (!sheet) throw new Error(`The sheet "${r.sheet}" no longer exists.`);
     const rect = rangeRect(r);
     const lines = frozen.get(r.sheet) ?? readFrozen(sheet);
     frozen.set(r.sheet, lines);
-    return buildFormat(readLook(sheet, rect, r.values, lines), rect, hiddenWithin(hidden, r.sheet, rect));
+    const look = readLook(sheet, rect, r.values, lines, known[i] ?? null);
+    links.push(textLinksOf(look.links));
+    return buildFormat(look, rect, hiddenWithin(hidden, r.sheet, rect));
   });
+  return { formats, links };
 }
 
 /** `values`: the cells' display values as sent (hidden ones empty): cells without text have no link to ask for. */
-export function readLook(sheet: Sheet, rect: Rect, values: readonly (readonly string[])[], frozen: { rows: number; columns: number }): RawLook {
+export function readLook(sheet: Sheet, rect: Rect, values: readonly (readonly string[])[], frozen: { rows: number; columns: number }, known: TextLinks | null): RawLook {
   const rows = rect.bottom - rect.top + 1;
   const columns = rect.right - rect.left + 1;
   const range = sheet.getRange(rect.top, rect.left, rows, columns);
-  const rich = range.getRichTextValues();
-  const links = rich.map((row, r) => row.map((text, c) => (text && values[r]?.[c] ? text.getLinkUrl() : null)));
+  // A call per cell with text: the links are reused while no edit can have changed them.
+  const links = known ? linkGrid(known, rows, columns) : range.getRichTextValues().map((row, r) => row.map((text, c) => (text && values[r]?.[c] ? text.getLinkUrl() : null)));
   const validations = range.getDataValidations();
   const checks = validations.map((row) => row.map((rule) => rule !== null && String(rule.getCriteriaType()) === 'CHECKBOX'));
   return {

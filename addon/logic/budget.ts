@@ -10,6 +10,7 @@ import { noteError } from './status.ts';
 
 /** What each shedding costs the publisher, in the sidebar's words; `n` is how often it happened. */
 const SAID: Record<ShedPart, (n: string) => string> = {
+  links: (n) => `does not keep the links it read, so it reads them again with every format change (${n}).`,
   baselines: (n) => `dropped its record of what it last sent (${n}); edits still go out, and the hourly check repairs any that Google did not report.`,
   outbox: (n) => `replaced the batches waiting for the relay with one snapshot of the current values, sent once the relay answers (${n}).`,
   recent: (n) => `cleared its list of recent sends (${n}).`,
@@ -18,7 +19,7 @@ const SAID: Record<ShedPart, (n: string) => string> = {
 };
 
 /** Sheds in this order: what a later run rebuilds by itself first, what costs the publisher something last. */
-const ORDER: readonly ShedPart[] = ['baselines', 'outbox', 'recent', 'allow', 'hidden'];
+const ORDER: readonly ShedPart[] = ['links', 'baselines', 'outbox', 'recent', 'allow', 'hidden'];
 
 /** The part of the state a property belongs to (`base3.0` → baselines). */
 function partOf(key: string): Part {
@@ -34,10 +35,12 @@ export function partSizes(map: PropertyMap): Record<Part, number> {
 }
 
 /** The part a shedding takes from (the recent list lives in the status, the allow list in the doc). */
-const FROM: Record<ShedPart, Part> = { baselines: 'baselines', outbox: 'outbox', recent: 'status', allow: 'doc', hidden: 'hidden' };
+const FROM: Record<ShedPart, Part> = { links: 'links', baselines: 'baselines', outbox: 'outbox', recent: 'status', allow: 'doc', hidden: 'hidden' };
 
 function canShed(state: SyncState, what: ShedPart): boolean {
   switch (what) {
+    case 'links':
+      return state.links.some(Boolean);
     case 'baselines':
       return state.baselines.some(Boolean);
     case 'outbox':
@@ -53,6 +56,10 @@ function canShed(state: SyncState, what: ShedPart): boolean {
 
 function shed(state: SyncState, what: ShedPart): void {
   switch (what) {
+    case 'links':
+      state.links = [];
+      state.linksStale = true;
+      break;
     case 'baselines':
       state.baselines = state.baselines.map(() => '');
       break;

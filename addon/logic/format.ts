@@ -44,6 +44,19 @@ export interface RawLook {
   frozen: { rows: number; columns: number };
 }
 
+/** A range's whole-cell rich-text links, `[row, col, url]` 0-based: what a later read may reuse. */
+export type TextLinks = [number, number, string][];
+
+export function textLinksOf(grid: readonly (readonly (string | null)[])[]): TextLinks {
+  return grid.flatMap((row, r) => row.flatMap((url, c) => (url ? [[r, c, url] as [number, number, string]] : [])));
+}
+
+export function linkGrid(links: TextLinks, rows: number, columns: number): (string | null)[][] {
+  const grid: (string | null)[][] = Array.from({ length: rows }, () => Array.from({ length: columns }, () => null));
+  for (const [r, c, url] of links) if (r < rows && c < columns) grid[r]![c] = url;
+  return grid;
+}
+
 /** Lines hidden by a person or a filter, 0-based within the range. */
 export interface HiddenLines {
   rows: number[];

@@ -51,9 +51,11 @@ export const LOCK_WAIT_MS = 5_000;
  */
 export const STORE_BUDGET_BYTES = 480_000;
 export const PART_BUDGETS = {
+  /** Over it, the links are read again with every format read. */
+  links: 8_000,
   status: 32_000,
   /** A restricted share's allow list (500 entries of up to 320 characters) may pass it. */
-  doc: 160_000,
+  doc: 152_000,
   sync: 8_000,
   /** Over it, the hidden lines are read on every run instead of kept. */
   hidden: 60_000,

@@ -38,7 +38,7 @@ import { FakeCacheService, FakeLockService, FakePropertiesService, FakeSession, 
 import { FakeHtmlService, FakeUi } from './ui.ts';
 import type { CellValue, FakeRange } from './range.ts';
 import { FakeSpreadsheet } from './spreadsheet.ts';
-import { ColorType, DataValidationCriteria, WrapStrategy } from './look.ts';
+import { ColorType, DataValidationCriteria, FakeRichTextValue, WrapStrategy } from './look.ts';
 import { FakeUrlFetchApp } from './url-fetch.ts';
 
 export type { Execution, FetchRecord } from './execution.ts';
@@ -237,14 +237,16 @@ export class AppsScriptHarness {
    * trigger of this spreadsheet fires, unless Apps Script dropped the event (`dropEvent`:
    * it keeps at most 2 pending onEdit events).
    */
-  edit(user: string, sheet: string, a1: string, values: CellValue | CellValue[][], options: { dropEvent?: boolean } = {}): Execution[] {
+  edit(user: string, sheet: string, a1: string, values: CellValue | FakeRichTextValue | (CellValue | FakeRichTextValue)[][], options: { dropEvent?: boolean } = {}): Execution[] {
     const rect = parseA1(a1);
     if (!rect) throw new Error(`not a range: ${a1}`);
     const range = this.spreadsheet.sheet(sheet).getRange(a1) as unknown as FakeRange;
     const single = rect.top === rect.bottom && rect.left === rect.right;
     const oldValue = single ? range.getValue() : undefined;
     const grid = Array.isArray(values) ? values : [[values]];
-    range.setValues(grid.map((row) => row.map(typed)));
+    range.setValues(grid.map((row) => row.map((v) => (v instanceof FakeRichTextValue ? v.text : typed(v)))));
+    // A link inserted (Insert > Link) is an edit of the cell's rich text.
+    grid.forEach((row, r) => row.forEach((v, c) => v instanceof FakeRichTextValue && range.sheet.rangeAt({ top: rect.top + r, bottom: rect.top + r, left: rect.left + c, right: rect.left + c }).setRichTextValue(v)));
     this._recalculate();
     if (options.dropEvent) return [];
     const event: Record<string, unknown> = {
@@ -254,7 +256,8 @@ export class AppsScriptHarness {
     };
     // Only a single-cell edit carries value and oldValue; a paste carries neither.
     if (single) {
-      event.value = String(grid[0]![0]);
+      const value = grid[0]![0]!;
+      event.value = value instanceof FakeRichTextValue ? value.text : String(value);
       if (oldValue !== '') event.oldValue = String(oldValue);
     }
     const edits = this._fire('ON_EDIT', user, (trigger) => ({ ...event, authMode: 'FULL', triggerUid: trigger.id }));
