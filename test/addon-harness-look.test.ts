@@ -121,6 +121,24 @@ describe("SpreadsheetApp's formats", () => {
     ]);
   });
 
+  it('moves merges, bandings, sizes, hidden and frozen lines with inserted and deleted rows and columns', () => {
+    const h = probeHarness(CODE);
+    const sheet = h.spreadsheet.sheet('Sheet1');
+    sheet.range('B2:C3').merge();
+    sheet.range('A5:B8').applyRowBanding();
+    sheet.setRowHeight(4, 40);
+    sheet.setColumnWidth(2, 180);
+    sheet.hideRows(6);
+    sheet.setFrozenRows(2);
+    sheet.insertRowsBefore(1, 2);
+    sheet.insertColumnsBefore(1, 1);
+    sheet.deleteRows(9, 1); // the banding's second row, once moved
+    const read = `var s = SpreadsheetApp.getActiveSpreadsheet().getSheetByName('Sheet1'); var r = s.getRange('A1:J20');
+      [r.getMergedRanges().map(function (m) { return m.getA1Notation(); }), r.getBandings().map(function (b) { return b.getRange().getA1Notation(); }),
+       s.getRowHeight(6), s.getRowHeight(4), s.getColumnWidth(3), s.getColumnWidth(2), s.isRowHiddenByUser(8), s.isRowHiddenByUser(6), s.getFrozenRows()]`;
+    expect(result(h, read)).toEqual([['C4:D5'], ['B7:C9'], 40, 21, 180, 100, true, false, 4]);
+  });
+
   it('counts each getter as one call, and each method of the objects a grid holds as one more', () => {
     const h = probeHarness(CODE);
     h.spreadsheet.sheet('Sheet1').getRange('A1:B2').setValues([['a', 'b'], ['c', 'd']]);

@@ -188,18 +188,19 @@ export interface BandingColors {
 
 /** Alternating colours over a rectangle of a sheet, by rows or by columns (Format > Alternating colours). */
 export class FakeBanding {
-  readonly rect: Rect;
+  /** Moves with inserted and deleted lines. */
+  rect: Rect;
   readonly axis: 'rows' | 'columns';
   readonly colors: BandingColors;
-  private readonly _range: () => unknown;
-  constructor(rect: Rect, axis: 'rows' | 'columns', colors: BandingColors, range: () => unknown) {
+  private readonly _range: (rect: Rect) => unknown;
+  constructor(rect: Rect, axis: 'rows' | 'columns', colors: BandingColors, range: (rect: Rect) => unknown) {
     this.rect = rect;
     this.axis = axis;
     this.colors = colors;
     this._range = range;
   }
   getRange(): unknown {
-    return this._range();
+    return this._range(this.rect);
   }
   /** Deprecated for the *ColorObject getters; `#rrggbb`, or null when this banding has no such colour. */
   private _hex(axis: 'rows' | 'columns', hex: string | null): string | null {

@@ -174,7 +174,7 @@ export abstract class RangeLook {
   private _band(axis: 'rows' | 'columns', showHeader: boolean, showFooter: boolean): FakeBanding {
     const rect = { ...this.rect };
     const colors = { header: showHeader ? '#bdbdbd' : null, first: '#ffffff', second: '#f3f3f3', footer: showFooter ? '#dedede' : null };
-    const banding = new FakeBanding(rect, axis, colors, () => this.sheet.rangeAt(rect));
+    const banding = new FakeBanding(rect, axis, colors, (at) => this.sheet.rangeAt(at));
     this.sheet.bandings.push(banding);
     return banding;
   }

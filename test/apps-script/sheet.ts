@@ -5,6 +5,7 @@
 import { parseA1, type Rect } from '../../protocol/a1.ts';
 import { DEFAULT_COLUMN_WIDTH, DEFAULT_ROW_HEIGHT, type FakeBanding } from './look.ts';
 import { FakeRange, type Cell } from './range.ts';
+import { shiftRect } from './lines.ts';
 import type { FakeSpreadsheet } from './spreadsheet.ts';
 
 type SS = GoogleAppsScript.Spreadsheet.Spreadsheet;
@@ -215,6 +216,7 @@ export class FakeSheet implements Pick<
       this._maxColumns += count;
     }
     this.spreadsheet.shift(this, axis, at, count);
+    this._shiftLook(axis, at, count);
     return this as unknown as SheetApi;
   }
 
@@ -230,6 +232,41 @@ export class FakeSheet implements Pick<
       this._maxColumns -= count;
     }
     this.spreadsheet.shift(this, axis, at, -count);
+    this._shiftLook(axis, at, -count);
+  }
+
+  /** Merges, bandings, sizes, hidden and frozen lines move with inserted (count > 0) and deleted (count < 0) lines, as in Sheets. */
+  private _shiftLook(axis: 'row' | 'column', at: number, count: number): void {
+    this.merges = this.merges.flatMap((m) => shiftRect(m, axis, at, count) ?? []);
+    for (const banding of [...this.bandings]) {
+      const moved = shiftRect(banding.rect, axis, at, count);
+      if (moved) banding.rect = moved;
+      else this.bandings.splice(this.bandings.indexOf(banding), 1);
+    }
+    const line = (n: number): number | null => (count > 0 ? (n >= at ? n + count : n) : n < at ? n : n >= at - count ? n + count : null);
+    const moveSet = (set: Set<number>) => {
+      const moved = [...set].flatMap((n) => line(n) ?? []);
+      set.clear();
+      for (const n of moved) set.add(n);
+    };
+    const moveMap = (map: Map<number, number>) => {
+      const moved = [...map].flatMap(([n, v]) => (line(n) === null ? [] : [[line(n)!, v] as const]));
+      map.clear();
+      for (const [n, v] of moved) map.set(n, v);
+    };
+    const frozen = axis === 'row' ? this._frozenRows : this._frozenColumns;
+    // Lines inserted inside the frozen ones are frozen too; deleted frozen lines leave fewer.
+    const nextFrozen = count > 0 ? (at <= frozen ? frozen + count : frozen) : frozen - Math.max(0, Math.min(frozen, at - count - 1) - at + 1);
+    if (axis === 'row') {
+      moveSet(this._hiddenRows);
+      if (this._filtered) moveSet(this._filtered);
+      moveMap(this._heights);
+      this._frozenRows = nextFrozen;
+    } else {
+      moveSet(this._hiddenColumns);
+      moveMap(this._widths);
+      this._frozenColumns = nextFrozen;
+    }
   }
 }
 
