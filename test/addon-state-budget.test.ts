@@ -47,7 +47,9 @@ describe('document properties bounded in total', () => {
     expect(store.bytes()).toBeLessThanOrEqual(PROPERTY_STORE_BYTES);
     const waiting = sheet.run(PUBLISHER, 'getState');
     expect(waiting.pending).toBe(3);
-    // Said in words, with how often: the allow list kept on the relay, the hidden lines read again.
+    // Said in words, with how often: the allow list kept on the relay, the hidden lines read again;
+    // and the run's own problem is not hidden by it.
+    expect(waiting.lastError).toMatch(/^Could not reach the relay/);
     expect(waiting.lastError).toMatch(/allowed to view on the relay only/);
     expect(waiting.lastError).toMatch(/reads them again on every edit.*\(\d+ times so far\)/);
     // Every run saved: no failure to save was recorded, and every edit is still held.

@@ -6,7 +6,9 @@
 import { utf8Bytes, type PropertyMap } from './blob.ts';
 import { PART_BUDGETS, STORE_BUDGET_BYTES } from './limits.ts';
 import { encodeState, type Part, type ShedPart, type SyncState } from './state.ts';
-import { noteError } from './status.ts';
+import { currentError, noteError } from './status.ts';
+
+const STORAGE_FULL = "This spreadsheet's storage for Sheetcast was full, so Sheetcast"
 
 /** What each shedding costs the publisher, in the sidebar's words; `n` is how often it happened. */
 const SAID: Record<ShedPart, (n: string) => string> = {
@@ -109,7 +111,10 @@ export function encodeBounded(state: SyncState, now: number): PropertyMap {
       const count = state.status.shed[what];
       return count ? [SAID[what](count === 1 ? 'once so far' : `${count} times so far`)] : [];
     });
-    noteError(state.status, `This spreadsheet's storage for Sheetcast was full, so Sheetcast ${said.join(' It also ')}`, now);
+    const full = `${STORAGE_FULL} ${said.join(' It also ')}`;
+    // A problem this run already noted (the relay unreachable…) stays said, before this.
+    const earlier = (currentError(state.status)?.message ?? '').split(STORAGE_FULL)[0]!.trim();
+    noteError(state.status, earlier ? `${earlier} ${full}` : full, now);
     map = encodeState(state);
   }
   return map;
