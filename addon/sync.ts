@@ -43,17 +43,22 @@ export function syncEdit(ss: Spreadsheet, state: Published, edited: Edited): voi
 }
 
 /** The edited cells (when known) and the repair pass, after what earlier runs left. */
-function syncValues(ss: Spreadsheet, state: Published, edited: Edited): void {
+/** Returns every published value when this run read them all (a doc within the comparison window), else null. */
+function syncValues(ss: Spreadsheet, state: Published, edited: Edited): RangeValues[] | null {
   // Hidden lines too many to store are read again before any value is.
   if (state.hiddenUnsaved) followHidden(ss, state);
   const snapshotDue = state.resync;
   if (!catchUp(ss, state)) {
     // The relay did not answer this run: keep this run's batches without spending another fetch.
-    if (!state.resync) for (const batch of buildBatches(ss, state, edited)) enqueue(state, batch);
-    return;
+    if (state.resync) return null;
+    const built = buildBatches(ss, state, edited);
+    for (const batch of built.entries) enqueue(state, batch);
+    return built.read;
   }
-  if (snapshotDue) return; // the snapshot just sent carries this edit
-  sendInOrder(state, buildBatches(ss, state, edited));
+  if (snapshotDue) return null; // the snapshot just sent carries this edit
+  const built = buildBatches(ss, state, edited);
+  sendInOrder(state, built.entries);
+  return built.read;
 }
 
 /**
@@ -71,9 +76,9 @@ export function syncChange(ss: Spreadsheet, state: Published, changeType: string
     return;
   }
   const snapshotDue = state.resync;
-  syncValues(ss, state, null);
-  // A snapshot sent (or still due) carries the formats.
-  if (!snapshotDue && !state.resync) syncFormats(ss, state, readPublished(ss, state.doc.ranges, state.hidden));
+  const read = syncValues(ss, state, null);
+  // A snapshot sent (or still due) carries the formats; the values the repair pass read serve the links.
+  if (!snapshotDue && !state.resync) syncFormats(ss, state, read ?? readPublished(ss, state.doc.ranges, state.hidden));
 }
 
 /** The hourly run: catches what no trigger reports (formulas, API writes, other scripts, formats). */
@@ -217,7 +222,7 @@ function followAnchors(ss: Spreadsheet, state: Published): void {
  * This run's edits: the edited rectangle's display values inside each published range, then
  * whatever in the comparison window differs from what was last sent (dropped events).
  */
-function buildBatches(ss: Spreadsheet, state: Published, edited: Edited): OutboxEntry[] {
+function buildBatches(ss: Spreadsheet, state: Published, edited: Edited): { entries: OutboxEntry[]; read: RangeValues[] | null } {
   const doc = state.doc;
   const rects = doc.ranges.map(rangeRect);
   const at = Date.now();
@@ -249,5 +254,6 @@ function buildBatches(ss: Spreadsheet, state: Published, edited: Edited): Outbox
   state.cursor = plan.next;
   // When this run compared every published value, their fingerprint is what the relay will hold.
   if (plan.whole && covered.every(Boolean) && state.baselines.every(Boolean)) state.checkHash = valuesHash(everything);
-  return splitEdits(edits).map((group) => editsEntry(doc.docId, group, at, newBatchId(at)));
+  const entries = splitEdits(edits).map((group) => editsEntry(doc.docId, group, at, newBatchId(at)));
+  return { entries, read: plan.whole && covered.every(Boolean) ? everything : null };
 }
