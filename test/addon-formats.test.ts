@@ -170,7 +170,8 @@ describe("the sheet's look", () => {
     s.hideRows(2);
     s.hideColumns(2);
     const shareId = publish(sheet, 'A1:C3');
-    ok(sheet.format(EDITOR, (ss) => ss.sheet('Sheet1').range('A1').setBackground('#00ff00')));
+    const [change] = ok(sheet.format(EDITOR, (ss) => ss.sheet('Sheet1').range('A1').setBackground('#00ff00')));
+    expect(change!.calls['Sheet.getRowHeight']).toBe(2); // a hidden row's height is not asked
     ok(sheet.tick());
     const format = await relayFormat(shareId);
     expect(format.hidden).toEqual({ rows: [1], columns: [1] });

@@ -8,7 +8,7 @@ import type { Rect } from '../../protocol/a1.ts';
 import type { RangeFormat } from '../../protocol/format.ts';
 import type { RangeValues } from '../../protocol/wire.ts';
 import { rangeRect } from '../logic/clip.ts';
-import { buildFormat, linkGrid, textLinksOf, type RawBanding, type RawLook, type TextLinks } from '../logic/format.ts';
+import { buildFormat, DEFAULT_ROW_HEIGHT, linkGrid, textLinksOf, type RawBanding, type RawLook, type TextLinks } from '../logic/format.ts';
 import { hiddenWithin, type Hidden } from '../logic/hidden.ts';
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
@@ -32,15 +32,27 @@ export function readFormats(
     const rect = rangeRect(r);
     const lines = frozen.get(r.sheet) ?? readFrozen(sheet);
     frozen.set(r.sheet, lines);
-    const look = readLook(sheet, rect, r.values, lines, known[i] ?? null);
+    const within = hiddenWithin(hidden, r.sheet, rect);
+    const look = readLook(sheet, rect, r.values, lines, known[i] ?? null, new Set(within.rows));
     links.push(textLinksOf(look.links));
-    return buildFormat(look, rect, hiddenWithin(hidden, r.sheet, rect));
+    return buildFormat(look, rect, within);
   });
   return { formats, links };
 }
 
-/** `values`: the cells' display values as sent (hidden ones empty): cells without text have no link to ask for. */
-export function readLook(sheet: Sheet, rect: Rect, values: readonly (readonly string[])[], frozen: { rows: number; columns: number }, known: TextLinks | null): RawLook {
+/**
+ * `values`: the cells' display values as sent (hidden ones empty): cells without text have no
+ * link to ask for. `hiddenRows` (0-based in the range): their heights are not asked, as they
+ * are not shown. `known`: the range's links as last read, when still valid.
+ */
+export function readLook(
+  sheet: Sheet,
+  rect: Rect,
+  values: readonly (readonly string[])[],
+  frozen: { rows: number; columns: number },
+  known: TextLinks | null,
+  hiddenRows: ReadonlySet<number>,
+): RawLook {
   const rows = rect.bottom - rect.top + 1;
   const columns = rect.right - rect.left + 1;
   const range = sheet.getRange(rect.top, rect.left, rows, columns);
@@ -66,7 +78,7 @@ export function readLook(sheet: Sheet, rect: Rect, values: readonly (readonly st
     merges: range.getMergedRanges().map((m) => m.getA1Notation()),
     bandings: range.getBandings().map(readBanding),
     widths: Array.from({ length: columns }, (_, i) => sheet.getColumnWidth(rect.left + i)),
-    heights: Array.from({ length: rows }, (_, i) => sheet.getRowHeight(rect.top + i)),
+    heights: Array.from({ length: rows }, (_, i) => (hiddenRows.has(i) ? DEFAULT_ROW_HEIGHT : sheet.getRowHeight(rect.top + i))),
     frozen,
   };
 }

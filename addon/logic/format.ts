@@ -64,7 +64,8 @@ export interface HiddenLines {
 }
 
 const WHITE = '#ffffff';
-const DEFAULT_ROW_HEIGHT = 21;
+/** Sheets' row height, left out of a format. */
+export const DEFAULT_ROW_HEIGHT = 21;
 const ALIGN: Record<string, CellStyle['h']> = { left: 'left', 'general-left': 'left', center: 'center', right: 'right', 'general-right': 'right' };
 
 function color(text: string | null | undefined): string | undefined {
