@@ -2,4 +2,3 @@ export * from './relay.ts';
 export * from './http.ts';
 export * from './viewer.ts';
 export * from './eventually.ts';
-export * from './addon-state.ts';
