@@ -42,8 +42,10 @@ export function syncEdit(ss: Spreadsheet, state: Published, edited: Edited): voi
   syncValues(ss, state, edited);
 }
 
-/** The edited cells (when known) and the repair pass, after what earlier runs left. */
-/** Returns every published value when this run read them all (a doc within the comparison window), else null. */
+/**
+ * The edited cells (when known) and the repair pass, after what earlier runs left. Returns
+ * every published value when this run read them all (a doc within the comparison window).
+ */
 function syncValues(ss: Spreadsheet, state: Published, edited: Edited): RangeValues[] | null {
   // Hidden lines too many to store are read again before any value is.
   if (state.hiddenUnsaved) followHidden(ss, state);
