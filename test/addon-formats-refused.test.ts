@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snapshotOf } from './helpers/index.ts';
 import { richText } from './apps-script/look.ts';
-import { PUBLISHER, startAddonWorld, type AddonWorld } from './apps-script/setup.ts';
+import { EDITOR, ok, PUBLISHER, startAddonWorld, type AddonWorld } from './apps-script/setup.ts';
 
 let world: AddonWorld;
 beforeAll(async () => {
@@ -29,5 +29,11 @@ describe('formats the relay refuses', () => {
       ['link 2', 'link 3'],
     ]);
     expect(state.lastError).toMatch(/refused the sheet's formats, so viewers get the values without them/);
+    // Refused formats are compared against nothing: each later format change tries them again, the same look too, and says why it failed.
+    for (const weight of ['bold', 'bold'] as const) {
+      const [change] = ok(sheet.format(EDITOR, (ss) => ss.sheet('Sheet1').range('A1').setFontWeight(weight)));
+      expect(change!.fetches.map((f) => [f.method, f.status])).toEqual([['POST', 413]]);
+    }
+    expect(sheet.run(PUBLISHER, 'getState').lastError).toMatch(/The relay rejected an edit/);
   });
 });

@@ -187,4 +187,17 @@ describe("the sheet's look", () => {
     expect(shown.ranges[0]!.format!.links).toEqual([[1, 0, 'https://secret.example.com/row']]);
     expect(shown.ranges[0]!.format!.hidden).toEqual({ rows: [], columns: [1] });
   });
+
+  it('keeps a format change in the outbox while the relay does not answer, and sends it first once it does', async () => {
+    const { sheet, shareId } = publishedGrid('a');
+    await world.relay.stop();
+    const [offline] = ok(sheet.format(EDITOR, (ss) => ss.sheet('Sheet1').range('A1').setFontStyle('italic')));
+    expect(offline!.fetches.map((f) => f.status)).toEqual([null]);
+    expect(sheet.run(PUBLISHER, 'getState').pending).toBe(1);
+    await world.relay.restart();
+    const [back] = ok(sheet.edit(EDITOR, 'Sheet1', 'B2', 'back'));
+    expect(back!.fetches.map((f) => f.status)).toEqual([200, 200]);
+    expect((JSON.parse(back!.fetches[0]!.payload!) as EditsRequest).formats).toHaveLength(1);
+    expect(styleAt(await relayFormat(shareId), 0, 0)).toEqual({ italic: true });
+  });
 });
