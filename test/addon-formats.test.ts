@@ -171,7 +171,8 @@ describe("the sheet's look", () => {
     s.hideColumns(2);
     const shareId = publish(sheet, 'A1:C3');
     const [change] = ok(sheet.format(EDITOR, (ss) => ss.sheet('Sheet1').range('A1').setBackground('#00ff00')));
-    expect(change!.calls['Sheet.getRowHeight']).toBe(2); // a hidden row's height is not asked
+    // A hidden line's size is not asked: it is not shown.
+    expect([change!.calls['Sheet.getRowHeight'], change!.calls['Sheet.getColumnWidth']]).toEqual([2, 2]);
     ok(sheet.tick());
     const format = await relayFormat(shareId);
     expect(format.hidden).toEqual({ rows: [1], columns: [1] });

@@ -8,7 +8,7 @@ import type { Rect } from '../../protocol/a1.ts';
 import type { RangeFormat } from '../../protocol/format.ts';
 import type { RangeValues } from '../../protocol/wire.ts';
 import { rangeRect } from '../logic/clip.ts';
-import { buildFormat, DEFAULT_ROW_HEIGHT, linkGrid, textLinksOf, type RawBanding, type RawLook, type TextLinks } from '../logic/format.ts';
+import { buildFormat, DEFAULT_COLUMN_WIDTH, DEFAULT_ROW_HEIGHT, linkGrid, textLinksOf, type HiddenLines, type RawBanding, type RawLook, type TextLinks } from '../logic/format.ts';
 import { hiddenWithin, type Hidden } from '../logic/hidden.ts';
 
 type Sheet = GoogleAppsScript.Spreadsheet.Sheet;
@@ -33,7 +33,7 @@ export function readFormats(
     const lines = frozen.get(r.sheet) ?? readFrozen(sheet);
     frozen.set(r.sheet, lines);
     const within = hiddenWithin(hidden, r.sheet, rect);
-    const look = readLook(sheet, rect, r.values, lines, known[i] ?? null, new Set(within.rows));
+    const look = readLook(sheet, rect, r.values, lines, known[i] ?? null, within);
     links.push(textLinksOf(look.links));
     return buildFormat(look, rect, within);
   });
@@ -42,8 +42,8 @@ export function readFormats(
 
 /**
  * `values`: the cells' display values as sent (hidden ones empty): cells without text have no
- * link to ask for. `hiddenRows` (0-based in the range): their heights are not asked, as they
- * are not shown. `known`: the range's links as last read, when still valid.
+ * link to ask for. `hidden` lines (0-based in the range): their heights and widths are not
+ * asked, as they are not shown. `known`: the range's links as last read, when still valid.
  */
 export function readLook(
   sheet: Sheet,
@@ -51,7 +51,7 @@ export function readLook(
   values: readonly (readonly string[])[],
   frozen: { rows: number; columns: number },
   known: TextLinks | null,
-  hiddenRows: ReadonlySet<number>,
+  hidden: HiddenLines,
 ): RawLook {
   const rows = rect.bottom - rect.top + 1;
   const columns = rect.right - rect.left + 1;
@@ -77,8 +77,8 @@ export function readLook(
     checks,
     merges: range.getMergedRanges().map((m) => m.getA1Notation()),
     bandings: range.getBandings().map(readBanding),
-    widths: Array.from({ length: columns }, (_, i) => sheet.getColumnWidth(rect.left + i)),
-    heights: Array.from({ length: rows }, (_, i) => (hiddenRows.has(i) ? DEFAULT_ROW_HEIGHT : sheet.getRowHeight(rect.top + i))),
+    widths: Array.from({ length: columns }, (_, i) => (hidden.columns.includes(i) ? DEFAULT_COLUMN_WIDTH : sheet.getColumnWidth(rect.left + i))),
+    heights: Array.from({ length: rows }, (_, i) => (hidden.rows.includes(i) ? DEFAULT_ROW_HEIGHT : sheet.getRowHeight(rect.top + i))),
     frozen,
   };
 }

@@ -64,8 +64,9 @@ export interface HiddenLines {
 }
 
 const WHITE = '#ffffff';
-/** Sheets' row height, left out of a format. */
+/** Sheets' row height, left out of a format, and column width (a hidden column's stands in for it). */
 export const DEFAULT_ROW_HEIGHT = 21;
+export const DEFAULT_COLUMN_WIDTH = 100;
 const ALIGN: Record<string, CellStyle['h']> = { left: 'left', 'general-left': 'left', center: 'center', right: 'right', 'general-right': 'right' };
 
 function color(text: string | null | undefined): string | undefined {
