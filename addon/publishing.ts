@@ -1,6 +1,6 @@
 // The sidebar's server functions: publish, stop, state, selection.
 
-import { Limits, type PublishedRange, type PublishResponse, type ViewSettings } from '../protocol/wire.ts';
+import { Limits, type DocInfo, type PublishedRange, type PublishResponse, type ViewSettings } from '../protocol/wire.ts';
 import type { PublishOptions, SidebarState } from '../protocol/sidebar.ts';
 import { RELAY_URL } from './config.ts';
 import { emptyState, type PublishedDoc } from './logic/state.ts';
@@ -74,7 +74,7 @@ export function publish(options: PublishOptions): SidebarState {
         // New ranges start from nothing (new epoch); either way a fresh snapshot follows.
         const moved = JSON.stringify(doc.ranges) !== JSON.stringify(ranges);
         const base = moved ? emptyState(loaded.state.status) : loaded.state;
-        loaded.state = { ...base, doc: { ...doc, ...wanted, ranges, ingestKey }, resync: true };
+        loaded.state = { ...base, doc: { ...doc, ...wanted, ranges, ingestKey, allowOnRelay: false }, resync: true };
       }
     }
     if (!doc) {
@@ -142,24 +142,32 @@ function clockNote(published: boolean): { message: string; at: number } | null {
     : { message: 'Google ran the hourly check without access to this spreadsheet, so changes no trigger reports (formulas, other scripts) reach viewers with the next edit.', at };
 }
 
+/** An allow list too long for document properties, as the relay keeps it (the doc's owner asks); null with why when it cannot. */
+function allowOnRelay(docId: string): { allow: string[] } | { problem: string } {
+  const answer = callRelay('get', `/v1/docs/${encodeURIComponent(docId)}`, identityToken());
+  if (answer.outcome !== 'sent') return { problem: `The list of allowed viewers is kept on the relay, which could not be asked for it: ${answer.problem}` };
+  return { allow: (answer.body as DocInfo).allow };
+}
+
 export function getState(): SidebarState {
   const ss = activeSpreadsheet();
   const { state } = loadState();
   const doc = state.doc;
   const failure = lastFailure() ?? clockNote(state.doc !== null);
   const error = failure && failure.at > (state.status.lastSentAt ?? 0) ? failure : currentError(state.status);
+  const relayAllow = doc?.allowOnRelay ? allowOnRelay(doc.docId) : null;
   return {
     published: doc !== null,
     title: doc?.title ?? ss.getName(),
     ranges: doc?.ranges ?? [],
     access: doc?.access ?? 'link',
-    allow: doc?.allow ?? [],
+    allow: relayAllow ? ('allow' in relayAllow ? relayAllow.allow : []) : (doc?.allow ?? []),
     view: doc?.view ?? {},
     shareId: doc?.shareId ?? null,
     viewUrl: doc?.viewUrl ?? null,
     embedUrl: doc?.embedUrl ?? null,
     sentToday: sentToday(state.status, today()),
-    lastError: error ? error.message : null,
+    lastError: error ? error.message : relayAllow && 'problem' in relayAllow ? relayAllow.problem : null,
     relayUrl: RELAY_URL,
     user: runningAs(),
     embedSnippet: doc ? `<script src="${doc.embedUrl}" async></script>\n<sheetcast-view share="${doc.shareId}"></sheetcast-view>` : null,

@@ -5,18 +5,22 @@
 import { formatA1, type Rect } from '../protocol/a1.ts';
 import type { RangeValues } from '../protocol/wire.ts';
 import { baselineCovered, codesOf, planWindow, recordSent, repairBlock } from './logic/baseline.ts';
-import { editsEntry, newBatchId, rangesOf, snapshotEntry } from './logic/batch.ts';
+import { editsEntry, formatsEntry, newBatchId, snapshotEntry } from './logic/batch.ts';
 import { clipToPublished, rangeRect } from './logic/clip.ts';
 import { valuesHash } from './logic/hash.ts';
 import { MAX_FLUSH_PER_RUN, REPAIR_CELLS_PER_RUN } from './logic/limits.ts';
 import { enqueue, type Outcome } from './logic/outbox.ts';
-import { splitEdits } from './logic/split.ts';
+import { BATCH_MAX_BYTES, splitEdits } from './logic/split.ts';
+import { utf8Bytes } from './logic/blob.ts';
+import { formatHash } from './logic/format.ts';
 import type { OutboxEntry, PublishedDoc, SyncState } from './logic/state.ts';
-import { noteError, noteSent } from './logic/status.ts';
+import { noteError } from './logic/status.ts';
 import { callRelay, identityToken } from './gas/relay.ts';
-import { dayAt } from './gas/session.ts';
 import { maskHidden, sameHidden } from './logic/hidden.ts';
-import { readAnchors, readHidden, readRanges, readValues, setAnchors } from './gas/sheets.ts';
+import { readFormats } from './gas/look.ts';
+import { readAnchors, readHidden, readPublished, readValues, setAnchors } from './gas/sheets.ts';
+import { deliver, sendInOrder } from './deliver.ts';
+import { syncFormats } from './sync-look.ts';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 type Published = SyncState & { doc: PublishedDoc };
@@ -33,50 +37,63 @@ export type Edited = (() => { sheet: string; rect: Rect }) | null;
  * to the change and hourly runs.
  */
 export function syncEdit(ss: Spreadsheet, state: Published, edited: Edited): void {
+  // An edit may have changed a cell's links (a link inserted keeps the text): read them anew next time.
+  state.linksStale = true;
+  syncValues(ss, state, edited);
+}
+
+/**
+ * The edited cells (when known) and the repair pass, after what earlier runs left. Returns
+ * every published value when this run read them all (a doc within the comparison window).
+ */
+function syncValues(ss: Spreadsheet, state: Published, edited: Edited): RangeValues[] | null {
+  // Hidden lines too many to store are read again before any value is.
+  if (state.hiddenUnsaved) followHidden(ss, state);
   const snapshotDue = state.resync;
   if (!catchUp(ss, state)) {
     // The relay did not answer this run: keep this run's batches without spending another fetch.
-    if (!state.resync) for (const batch of buildBatches(ss, state, edited)) enqueue(state, batch);
-    return;
+    if (state.resync) return null;
+    const built = buildBatches(ss, state, edited);
+    for (const batch of built.entries) enqueue(state, batch);
+    return built.read;
   }
-  if (snapshotDue) return; // the snapshot just sent carries this edit
-  sendInOrder(state, buildBatches(ss, state, edited));
-}
-
-/** Sends batches in order; from the first the relay does not acknowledge on, they wait in the outbox. */
-function sendInOrder(state: Published, batches: OutboxEntry[]): Outcome {
-  for (let i = 0; i < batches.length; i++) {
-    const outcome = deliver(state, batches[i]!);
-    if (outcome === 'retry') {
-      for (const batch of batches.slice(i)) enqueue(state, batch);
-      return outcome;
-    }
-  }
-  return 'sent';
+  if (snapshotDue) return null; // the snapshot just sent carries this edit
+  const built = buildBatches(ss, state, edited);
+  sendInOrder(state, built.entries);
+  return built.read;
 }
 
 /**
  * One change-trigger run. Structure changed: anchors are re-read and a snapshot is sent.
- * A format change (display values change with number formats) or another change (a sort)
- * fires no onEdit: the repair pass sends whatever differs.
+ * Another change (a format, a sort, hidden lines) fires no onEdit: the repair pass sends the
+ * values that differ (number formats change display values), then the formats that changed.
  */
 export function syncChange(ss: Spreadsheet, state: Published, changeType: string): void {
   followAnchors(ss, state);
   // Hiding or showing rows and columns, and filtering, fire nothing but a change.
   followHidden(ss, state);
-  if (!STRUCTURAL.includes(changeType)) return syncEdit(ss, state, null);
-  state.resync = true;
-  catchUp(ss, state);
+  if (STRUCTURAL.includes(changeType)) {
+    state.resync = true;
+    catchUp(ss, state);
+    return;
+  }
+  const snapshotDue = state.resync;
+  const read = syncValues(ss, state, null);
+  // A snapshot sent (or still due) carries the formats; the values the repair pass read serve the links.
+  if (!snapshotDue && !state.resync) syncFormats(ss, state, read ?? readPublished(ss, state.doc.ranges, state.hidden));
 }
 
-/** The hourly run: catches what no trigger reports (formulas, API writes, other scripts). */
+/** The hourly run: catches what no trigger reports (formulas, API writes, other scripts, formats). */
 export function syncCheck(ss: Spreadsheet, state: Published): void {
+  // Links are read anew: an edit whose event Google dropped may have changed one.
+  state.linksStale = true;
   followAnchors(ss, state);
   followHidden(ss, state);
   if (!catchUp(ss, state)) return;
   const at = Date.now();
-  const values = readPublished(ss, state);
-  if (valuesHash(values) !== state.checkHash) sendSnapshot(state, values, at);
+  const values = readPublished(ss, state.doc.ranges, state.hidden);
+  if (valuesHash(values) !== state.checkHash) sendSnapshot(ss, state, values, at);
+  else syncFormats(ss, state, values);
 }
 
 /** Sends what earlier runs left, in order. False when the relay did not answer. */
@@ -85,7 +102,7 @@ export function catchUp(ss: Spreadsheet, state: Published): boolean {
   if (state.rangesChanged && !updateRanges(state)) return false;
   if (state.resync) {
     const at = Date.now(); // taken before reading: the values are at least this new
-    if (sendSnapshot(state, readPublished(ss, state), at) === 'retry') return false;
+    if (sendSnapshot(ss, state, readPublished(ss, state.doc.ranges, state.hidden), at) === 'retry') return false;
   }
   return true;
 }
@@ -98,46 +115,53 @@ function flushOutbox(state: Published): boolean {
   return state.outbox.length === 0;
 }
 
-/** Sends one batch with the ingest key and notes the result where the sidebar shows it. */
-function deliver(state: Published, entry: OutboxEntry): Outcome {
-  const answer = callRelay(entry.method, entry.path, state.doc.ingestKey, entry.payload, false);
-  const now = Date.now();
-  if (answer.outcome === 'sent') {
-    noteSent(state.status, { at: now, kind: entry.method === 'put' ? 'snapshot' : 'edits', cells: entry.cells, ranges: rangesOf(entry) }, dayAt(state.status, now));
-  } else if (answer.outcome === 'retry') {
-    const waiting = state.outbox.includes(entry) ? state.outbox.length : state.outbox.length + 1;
-    noteError(state.status, `${answer.problem} ${waiting} batch${waiting === 1 ? '' : 'es'} will be sent again.`, now);
-  } else if (answer.status === 404) {
-    state.unknownToRelay = true;
-    noteError(state.status, 'The relay no longer knows this spreadsheet (it was unpublished elsewhere), so Sheetcast stopped sending edits. Publish again to share it.', now);
-  } else {
-    noteError(state.status, `The relay rejected ${entry.method === 'put' ? 'a snapshot' : 'an edit'}: ${answer.problem}`, now);
-    state.checkHash = ''; // what the relay holds is unknown now: the hourly check sends a snapshot
-  }
-  return answer.outcome;
-}
-
 /**
- * Sends the published values as the authoritative snapshot; they become the new baseline.
- * Values too large for one request go out as edits batches instead (the relay drops the
- * unchanged cells, so the result is the same).
+ * Sends the published values, each range with its format, as the authoritative snapshot; they
+ * become the new baseline. Values too large for one request go out as edits batches instead
+ * (the relay drops the unchanged cells, so the result is the same), the formats after them.
+ * Formats the relay refuses never keep the values from viewers: they go again without them.
  */
-function sendSnapshot(state: Published, values: RangeValues[], at: number): Outcome {
+function sendSnapshot(ss: Spreadsheet, state: Published, values: RangeValues[], at: number): Outcome {
+  const { formats, links } = readFormats(ss, values, state.hidden);
+  state.links = links;
+  state.linksStale = false;
+  const docId = state.doc.docId;
   const groups = splitEdits(values);
-  const fits = groups.length === 1 && groups[0]!.length === values.length;
-  const entries = fits
-    ? [snapshotEntry(state.doc.docId, values, at, newBatchId(at))]
-    : groups.map((group) => editsEntry(state.doc.docId, group, at, newBatchId(at)));
-  let outcome: Outcome = 'sent';
-  for (const entry of entries) {
-    const result = deliver(state, entry);
-    if (result === 'retry') return result; // resync stays marked: the next run reads afresh
-    if (result === 'rejected') outcome = result;
+  const whole = groups.length === 1 && groups[0]!.length === values.length;
+  const together = whole ? snapshotEntry(docId, values.map((r, i) => ({ ...r, format: formats[i] })), at, newBatchId(at)) : null;
+  const valuesOnly = () => (whole ? [snapshotEntry(docId, values, at, newBatchId(at))] : groups.map((group) => editsEntry(docId, group, at, newBatchId(at))));
+  const formatsOnly = formatsEntry(docId, values.map((r, i) => ({ sheet: r.sheet, range: r.range, format: formats[i]! })), at, newBatchId(at));
+  let sent: { values: Outcome; formats: Outcome };
+  if (together && utf8Bytes(together.payload) <= BATCH_MAX_BYTES) {
+    const result = deliver(state, together);
+    sent = { values: result, formats: result };
+    if (result === 'rejected') {
+      const problem = state.status.error?.message ?? '';
+      sent.values = sendAll(state, valuesOnly());
+      if (sent.values === 'sent') noteError(state.status, `The relay refused the sheet's formats, so viewers get the values without them. ${problem}`, Date.now());
+    }
+  } else {
+    sent = { values: sendAll(state, valuesOnly()), formats: 'retry' };
+    if (sent.values !== 'retry') sent.formats = sendAll(state, [formatsOnly]);
   }
+  if (sent.values === 'retry') return 'retry'; // resync stays marked: the next run reads afresh
   state.resync = false;
   const covered = baselineCovered(state.doc.ranges.map(rangeRect));
   state.baselines = values.map((r, i) => (covered[i] ? codesOf(r.values) : ''));
-  state.checkHash = outcome === 'sent' ? valuesHash(values) : '';
+  state.checkHash = sent.values === 'sent' ? valuesHash(values) : '';
+  // Formats not acknowledged are compared against nothing: the next change or hourly check sends them.
+  state.formatHashes = sent.formats === 'sent' ? formats.map(formatHash) : [];
+  return sent.values;
+}
+
+/** Delivers in order until one is not acknowledged: 'retry' stops there; 'rejected' goes on and is the result. */
+function sendAll(state: Published, entries: OutboxEntry[]): Outcome {
+  let outcome: Outcome = 'sent';
+  for (const entry of entries) {
+    const result = deliver(state, entry);
+    if (result === 'retry') return result;
+    if (result === 'rejected') outcome = result;
+  }
   return outcome;
 }
 
@@ -154,17 +178,20 @@ function updateRanges(state: Published): boolean {
   return true;
 }
 
-/** The published values as viewers may see them: hidden rows and columns empty. */
-function readPublished(ss: Spreadsheet, state: Published): RangeValues[] {
-  return readRanges(ss, state.doc.ranges).map((r) => ({ ...r, values: maskHidden(state.hidden, r.sheet, rangeRect(r), r.values) }));
-}
-
 /** Re-reads the hidden rows and columns; when they changed, the relay gets a snapshot with them empty. */
 export function followHidden(ss: Spreadsheet, state: Published): void {
   const hidden = readHidden(ss, state.doc.ranges);
+  if (state.hiddenUnsaved) {
+    // Too many to have been kept: no comparison is possible, and the hourly check sends what differs.
+    state.hidden = hidden;
+    state.hiddenUnsaved = false;
+    state.linksStale = true;
+    return;
+  }
   if (sameHidden(hidden, state.hidden)) return;
   state.hidden = hidden;
   state.resync = true;
+  state.linksStale = true; // cells shown again have links never read
 }
 
 /**
@@ -187,6 +214,7 @@ function followAnchors(ss: Spreadsheet, state: Published): void {
   }
   state.doc.ranges = kept;
   state.baselines = kept.map(() => '');
+  state.linksStale = true;
   state.cursor = { range: 0, row: 0 };
   state.rangesChanged = true;
   state.resync = true;
@@ -196,7 +224,7 @@ function followAnchors(ss: Spreadsheet, state: Published): void {
  * This run's edits: the edited rectangle's display values inside each published range, then
  * whatever in the comparison window differs from what was last sent (dropped events).
  */
-function buildBatches(ss: Spreadsheet, state: Published, edited: Edited): OutboxEntry[] {
+function buildBatches(ss: Spreadsheet, state: Published, edited: Edited): { entries: OutboxEntry[]; read: RangeValues[] | null } {
   const doc = state.doc;
   const rects = doc.ranges.map(rangeRect);
   const at = Date.now();
@@ -228,5 +256,6 @@ function buildBatches(ss: Spreadsheet, state: Published, edited: Edited): Outbox
   state.cursor = plan.next;
   // When this run compared every published value, their fingerprint is what the relay will hold.
   if (plan.whole && covered.every(Boolean) && state.baselines.every(Boolean)) state.checkHash = valuesHash(everything);
-  return splitEdits(edits).map((group) => editsEntry(doc.docId, group, at, newBatchId(at)));
+  const entries = splitEdits(edits).map((group) => editsEntry(doc.docId, group, at, newBatchId(at)));
+  return { entries, read: plan.whole && covered.every(Boolean) ? everything : null };
 }

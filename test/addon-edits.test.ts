@@ -5,7 +5,7 @@ import type { EditsRequest } from '../protocol/wire.ts';
 import { connectViewer, eventually, snapshotOf, type Viewer } from './helpers/index.ts';
 import type { AppsScriptHarness, Execution } from './apps-script/harness.ts';
 import { newExecution, serviceCalls } from './apps-script/execution.ts';
-import { EDITOR, PUBLISHER, startAddonWorld, type AddonWorld } from './apps-script/setup.ts';
+import { EDITOR, ok, PUBLISHER, startAddonWorld, type AddonWorld } from './apps-script/setup.ts';
 import { viewerCells } from './apps-script/viewer-cells.ts';
 
 let world: AddonWorld;
@@ -23,11 +23,6 @@ async function published(ranges = [{ sheet: 'Sheet1', range: 'A1:C3' }]): Promis
   const viewer = await connectViewer(world.relay, state.shareId!);
   await viewer.next('snapshot');
   return { sheet, viewer, shareId: state.shareId! };
-}
-
-function ok(executions: Execution[]): Execution[] {
-  for (const e of executions) if (e.error !== undefined) throw e.error;
-  return executions;
 }
 
 function postedEdits(executions: Execution[]): EditsRequest[] {
@@ -353,7 +348,7 @@ describe('deleted ranges', () => {
     ok(sheet.edit(EDITOR, 'Sheet1', 'B2', 'still live'));
     await eventually(async () => {
       const snapshot = await snapshotOf(world.relay, state.shareId!);
-      expect(snapshot.ranges).toEqual([{ sheet: 'Sheet1', range: 'A1:B2', values: [['', ''], ['', 'still live']] }]);
+      expect(snapshot.ranges).toEqual([{ sheet: 'Sheet1', range: 'A1:B2', values: [['', ''], ['', 'still live']], format: { styles: [], widths: [100, 100] } }]);
     });
   });
 

@@ -1,26 +1,14 @@
 // The Apps Script harness itself: its fakes behave as Apps Script documents, so that what the
 // add-on's tests prove through them holds in Google Sheets.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppsScriptHarness, messageOf } from './apps-script/harness.ts';
 import { PROPERTY_STORE_BYTES, PROPERTY_VALUE_BYTES } from './apps-script/services.ts';
 import { newExecution } from './apps-script/execution.ts';
-
-const ALL_SCOPES = [
-  'https://www.googleapis.com/auth/spreadsheets.currentonly',
-  'https://www.googleapis.com/auth/script.container.ui',
-  'https://www.googleapis.com/auth/script.external_request',
-  'https://www.googleapis.com/auth/script.scriptapp',
-  'openid',
-  'https://www.googleapis.com/auth/userinfo.email',
-];
+import { ALL_SCOPES, probe, probeHarness } from './apps-script/probe.ts';
 
 // A small project whose functions hand the services to the test.
 const CODE = `
-function probe(what) { return eval(what); }
 function onOpen(e) { SpreadsheetApp.getUi().createMenu('Probe').addItem('Go', 'probe').addToUi(); }
 function readProperties() { return PropertiesService.getDocumentProperties().getProperties(); }
 function fetchUrl(url, mute) { var r = UrlFetchApp.fetch(url, { muteHttpExceptions: mute }); return r.getResponseCode() + ' ' + r.getContentText(); }
@@ -35,21 +23,8 @@ function countRuns() { return ++runs; }
 let server: ChildProcess;
 let serverUrl: string;
 
-function project(manifest: Record<string, unknown>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sheetcast-probe-'));
-  writeFileSync(join(dir, 'Code.js'), CODE);
-  writeFileSync(join(dir, 'appsscript.json'), JSON.stringify({ timeZone: 'Etc/UTC', runtimeVersion: 'V8', ...manifest }));
-  writeFileSync(join(dir, 'Sidebar.html'), '<p>hi</p>');
-  return dir;
-}
-
 function harness(manifest: Record<string, unknown> = { oauthScopes: ALL_SCOPES }): AppsScriptHarness {
-  return new AppsScriptHarness({ dir: project(manifest), identityToken: (email) => `token-for-${email}` });
-}
-
-/** Runs `expression` inside the project as `user`, in FULL mode unless told; returns the execution. */
-function probe(h: AppsScriptHarness, expression: string, authMode: 'NONE' | 'LIMITED' | 'FULL' = 'FULL', user = 'alice@example.com') {
-  return h.execute('probe', { effectiveUser: user, authMode }, expression);
+  return probeHarness(CODE, manifest);
 }
 
 beforeAll(async () => {

@@ -12,26 +12,13 @@ import { enqueue, outcomeOf } from '../addon/logic/outbox.ts';
 import { splitEdits, splitRange } from '../addon/logic/split.ts';
 import { decodeState, emptyState, encodeState, type SyncState } from '../addon/logic/state.ts';
 import { currentError, noteError, noteSent, sentToday } from '../addon/logic/status.ts';
+import { publishedState } from './helpers/addon-state.ts';
 
 const rect = (a1: string) => parseA1(a1)!;
 const grid = (rows: number, cols: number, value: (r: number, c: number) => string) =>
   Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => value(r, c)));
 
-function published(): SyncState {
-  const state = emptyState();
-  state.doc = {
-    docId: 'doc1',
-    shareId: 'share1',
-    ingestKey: 'key',
-    viewUrl: 'http://relay/view/share1',
-    embedUrl: 'http://relay/embed.js',
-    title: 'Scores',
-    access: 'link',
-    allow: [],
-    ranges: [{ sheet: 'Sheet1', range: 'A1:C3' }],
-  };
-  return state;
-}
+const published = (): SyncState => publishedState();
 
 describe('clipping edits to the published ranges', () => {
   const ranges = [

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeltaFrame, EditsRequest } from '../protocol/wire.ts';
 import { api, connectViewer, eventually, snapshotOf } from './helpers/index.ts';
 import { messageOf, type AppsScriptHarness, type Execution, type FetchRecord } from './apps-script/harness.ts';
-import { ADDON_CLIENT_ID, EDITOR, PUBLISHER, startAddonWorld, type AddonWorld } from './apps-script/setup.ts';
+import { ADDON_CLIENT_ID, EDITOR, ok, PUBLISHER, startAddonWorld, type AddonWorld } from './apps-script/setup.ts';
 import { gridCells } from './apps-script/viewer-cells.ts';
 
 let world: AddonWorld;
@@ -14,11 +14,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await world?.close();
 });
-
-function ok(executions: Execution[]): Execution[] {
-  for (const e of executions) if (e.error !== undefined) throw e.error;
-  return executions;
-}
 
 function publish(sheet: AppsScriptHarness): string {
   return sheet.run(PUBLISHER, 'publish', { title: 'Tally', ranges: [{ sheet: 'Sheet1', range: 'A1:C3' }], access: 'link', allow: [] }).shareId!;

@@ -83,7 +83,7 @@ describe('publishing', () => {
     expect(state.published).toBe(true);
     const snapshot = await snapshotOf(world.relay, state.shareId!);
     expect(snapshot.title).toBe('Match');
-    expect(snapshot.ranges).toEqual([{ sheet: 'Sheet1', range: 'A1:B3', values: [['Team', 'Score'], ['Reds', '3'], ['', '']] }]);
+    expect(snapshot.ranges).toEqual([{ sheet: 'Sheet1', range: 'A1:B3', values: [['Team', 'Score'], ['Reds', '3'], ['', '']], format: { styles: [], widths: [100, 100] } }]);
     const viewer = await connectViewer(world.relay, state.shareId!);
     expect((await viewer.next('snapshot')).ranges[0]!.values[1]).toEqual(['Reds', '3']);
     viewer.close();
@@ -137,7 +137,7 @@ describe('publishing', () => {
     expect(second.shareId).toBe(first.shareId);
     const snapshot = await snapshotOf(world.relay, second.shareId!);
     expect(snapshot.title).toBe('Renamed');
-    expect(snapshot.ranges).toEqual([{ sheet: 'Sheet1', range: 'C3:D4', values: [['', ''], ['', 'new']] }]);
+    expect(snapshot.ranges).toEqual([{ sheet: 'Sheet1', range: 'C3:D4', values: [['', ''], ['', 'new']], format: { styles: [], widths: [100, 100] } }]);
   });
 
   it('publishes a restricted share with a long allow list, which is saved and delivers edits', async () => {

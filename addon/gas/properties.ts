@@ -1,7 +1,8 @@
 // Document properties: the add-on's whole memory of a published doc, read once and written once per run.
 
 import { propertyChanges, type PropertyMap } from '../logic/blob.ts';
-import { decodeState, encodeState, type SyncState } from '../logic/state.ts';
+import { encodeBounded } from '../logic/budget.ts';
+import { decodeState, type SyncState } from '../logic/state.ts';
 
 /** Where the last failure to read or save document properties waits for the sidebar. */
 const FAILURE_KEY = 'sheetcast.failure';
@@ -29,7 +30,7 @@ export function loadState(): Loaded {
 
 export function saveState(loaded: Loaded): void {
   const properties = loaded.properties;
-  const { set, remove } = propertyChanges(loaded.stored, encodeState(loaded.state));
+  const { set, remove } = propertyChanges(loaded.stored, encodeBounded(loaded.state, Date.now()));
   // Deletions first: they free room in the 500 KB store for what is set next.
   for (const key of remove) properties.deleteProperty(key);
   if (Object.keys(set).length > 0) properties.setProperties(set);

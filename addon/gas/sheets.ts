@@ -4,7 +4,7 @@
 import { formatA1, type Rect } from '../../protocol/a1.ts';
 import type { PublishedRange, RangeValues } from '../../protocol/wire.ts';
 import { rangeRect } from '../logic/clip.ts';
-import type { Hidden } from '../logic/hidden.ts';
+import { maskHidden, type Hidden } from '../logic/hidden.ts';
 import { countDaysIn } from './session.ts';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
@@ -34,6 +34,11 @@ export function readValues(ss: Spreadsheet, sheetName: string, rect: Rect): stri
 
 export function readRanges(ss: Spreadsheet, ranges: readonly PublishedRange[]): RangeValues[] {
   return ranges.map((r) => ({ sheet: r.sheet, range: r.range, values: readValues(ss, r.sheet, rangeRect(r)) }));
+}
+
+/** The published values as viewers may see them: hidden rows and columns empty. */
+export function readPublished(ss: Spreadsheet, ranges: readonly PublishedRange[], hidden: Hidden): RangeValues[] {
+  return readRanges(ss, ranges).map((r) => ({ ...r, values: maskHidden(hidden, r.sheet, rangeRect(r), r.values) }));
 }
 
 /**

@@ -1,6 +1,7 @@
 // The requests the add-on sends the relay: edits (POST) and snapshots (PUT), each with a fresh batchId.
 
 import { cellCount, parseA1 } from '../../protocol/a1.ts';
+import type { RangeFormat, RangeFormatChange } from '../../protocol/format.ts';
 import type { EditsRequest, RangeValues, SnapshotRequest } from '../../protocol/wire.ts';
 import type { OutboxEntry } from './state.ts';
 
@@ -21,7 +22,13 @@ export function editsEntry(docId: string, edits: RangeValues[], at: number, batc
   return { method: 'post', path: `/v1/docs/${encodeURIComponent(docId)}/edits`, batchId, payload: JSON.stringify(body), cells: cellsIn(edits) };
 }
 
-export function snapshotEntry(docId: string, ranges: RangeValues[], at: number, batchId: string): OutboxEntry {
+/** New formats of whole ranges and no values: an edits request whose edits are empty. */
+export function formatsEntry(docId: string, formats: RangeFormatChange[], at: number, batchId: string): OutboxEntry {
+  const body: EditsRequest = { batchId, at, edits: [], formats };
+  return { method: 'post', path: `/v1/docs/${encodeURIComponent(docId)}/edits`, batchId, payload: JSON.stringify(body), cells: 0 };
+}
+
+export function snapshotEntry(docId: string, ranges: (RangeValues & { format?: RangeFormat })[], at: number, batchId: string): OutboxEntry {
   const body: SnapshotRequest = { batchId, at, ranges };
   return { method: 'put', path: `/v1/docs/${encodeURIComponent(docId)}/snapshot`, batchId, payload: JSON.stringify(body), cells: cellsIn(ranges) };
 }
@@ -29,5 +36,5 @@ export function snapshotEntry(docId: string, ranges: RangeValues[], at: number, 
 /** The edits of a batch, read back from its payload (for the sidebar's recent list). */
 export function rangesOf(entry: OutboxEntry): string[] {
   const body = JSON.parse(entry.payload) as Partial<EditsRequest & SnapshotRequest>;
-  return (body.edits ?? body.ranges ?? []).map((r) => `${r.sheet}!${r.range}`);
+  return [...(body.edits ?? body.ranges ?? []), ...(body.formats ?? [])].map((r) => `${r.sheet}!${r.range}`);
 }

@@ -18,3 +18,12 @@ export function maskHidden(hidden: Hidden, sheet: string, rect: Rect, values: st
 export function sameHidden(a: Hidden, b: Hidden): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
+
+/** The hidden lines of `sheet` inside `rect`, 0-based from its top-left cell (as a range's format lists them). */
+export function hiddenWithin(hidden: Hidden, sheet: string, rect: Rect): { rows: number[]; columns: number[] } {
+  const lines = hidden[sheet];
+  return {
+    rows: (lines?.rows ?? []).filter((r) => r >= rect.top && r <= rect.bottom).map((r) => r - rect.top),
+    columns: (lines?.columns ?? []).filter((c) => c >= rect.left && c <= rect.right).map((c) => c - rect.left),
+  };
+}

@@ -41,3 +41,26 @@ export const ERROR_CHARS = 1_000;
  * day on a consumer account), and a run holding the lock is usually one fetch from done.
  */
 export const LOCK_WAIT_MS = 5_000;
+
+/**
+ * The whole state's budget in document properties, under Apps Script's 500 KB per store (UTF-8
+ * bytes of keys and values), and each part's. The parts' budgets add up to less than the whole,
+ * so a store within them is within the limit by construction; logic/budget.ts sheds a part over
+ * its budget. The doc record without its allow list, the status and the sync record are
+ * bounded by construction far under theirs (50 ranges, 10 recent sends, 50 fingerprints).
+ */
+export const STORE_BUDGET_BYTES = 480_000;
+export const PART_BUDGETS = {
+  /** Over it, the links are read again with every format read. */
+  links: 8_000,
+  status: 32_000,
+  /** A restricted share's allow list (500 entries of up to 320 characters) may pass it. */
+  doc: 152_000,
+  sync: 8_000,
+  /** Over it, the hidden lines are read on every run instead of kept. */
+  hidden: 60_000,
+  /** As stored: the batches' JSON inside the outbox's JSON, escapes included. */
+  outbox: 120_000,
+  /** BASELINE_CELLS × 4 characters, with the chunks' keys. */
+  baselines: 90_000,
+} as const;

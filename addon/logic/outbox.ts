@@ -14,9 +14,9 @@ export function outcomeOf(status: number | null): Outcome {
   return status >= 200 && status < 300 ? 'sent' : 'rejected';
 }
 
-/** Measured as the property store measures it: UTF-8 bytes (a non-Latin sheet's characters take 2 or 3). */
+/** Measured as the property store measures it: UTF-8 bytes of the outbox as stored (its payloads' JSON escaped once more). */
 function outboxBytes(outbox: readonly OutboxEntry[]): number {
-  return outbox.reduce((sum, entry) => sum + utf8Bytes(entry.payload) + entry.path.length + entry.batchId.length + 64, 0);
+  return utf8Bytes(JSON.stringify(outbox));
 }
 
 /**

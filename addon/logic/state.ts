@@ -4,6 +4,7 @@ import type { RecentSend } from '../../protocol/sidebar.ts';
 import type { Access, PublishedRange, ViewSettings } from '../../protocol/wire.ts';
 import type { Baseline, Cursor } from './baseline.ts';
 import { readBlob, writeBlob, type PropertyMap } from './blob.ts';
+import type { TextLinks } from './format.ts';
 import type { Hidden } from './hidden.ts';
 
 export type { RecentSend };
@@ -28,6 +29,8 @@ export interface PublishedDoc {
   /** The publisher's view settings (absent in state saved before there were any). */
   view?: ViewSettings;
   triggers?: TriggerIds;
+  /** The allow list was too long to keep here: the relay's copy is the one the sidebar shows. */
+  allowOnRelay?: boolean;
 }
 
 /** A request the relay has not acknowledged yet, re-sent as is (same batchId) by a later run. */
@@ -47,7 +50,14 @@ export interface Status {
   dayEndsAt?: number;
   sentToday: number;
   recent: RecentSend[];
+  /** How often each part of the state was shed to keep the store within its budget. */
+  shed: Partial<Record<ShedPart, number>>;
 }
+
+/** The parts of the state as stored, each with its budget (limits.ts PART_BUDGETS). */
+export type Part = 'status' | 'doc' | 'sync' | 'outbox' | 'hidden' | 'baselines' | 'links';
+/** What can be shed when the store is full, in the order it is (logic/budget.ts). */
+export type ShedPart = 'links' | 'baselines' | 'outbox' | 'recent' | 'allow' | 'hidden';
 
 export interface SyncState {
   doc: PublishedDoc | null;
@@ -61,19 +71,27 @@ export interface SyncState {
   checkHash: string;
   /** One per published range, same order. */
   baselines: Baseline[];
+  /** formatHash of each published range's format as the relay last got it ([] when unknown). */
+  formatHashes: string[];
+  /** Per range, its rich-text links as last read ([] when unknown)… */
+  links: (TextLinks | null)[];
+  /** …and whether an edit, a move or hidden lines changed since, so that they must be read anew. */
+  linksStale: boolean;
   /** Hidden rows and columns of the published ranges, as last read (values there go out empty). */
   hidden: Hidden;
+  /** The hidden lines were too many to store: every run reads them again before sending. */
+  hiddenUnsaved: boolean;
   status: Status;
   /** Set during a run when the relay answered 404 for the doc: it was unpublished elsewhere. Not stored. */
   unknownToRelay?: boolean;
 }
 
 export function emptyStatus(): Status {
-  return { error: null, lastSentAt: null, day: '', sentToday: 0, recent: [] };
+  return { error: null, lastSentAt: null, day: '', sentToday: 0, recent: [], shed: {} };
 }
 
 export function emptyState(status: Status = emptyStatus()): SyncState {
-  return { doc: null, outbox: [], resync: false, rangesChanged: false, cursor: { range: 0, row: 0 }, checkHash: '', baselines: [], hidden: {}, status };
+  return { doc: null, outbox: [], resync: false, rangesChanged: false, cursor: { range: 0, row: 0 }, checkHash: '', baselines: [], formatHashes: [], links: [], linksStale: true, hidden: {}, hiddenUnsaved: false, status };
 }
 
 function parse<T>(text: string | null | undefined, fallback: T): T {
@@ -92,9 +110,10 @@ export function encodeState(state: SyncState): PropertyMap {
   if (!state.doc) return map;
   // A restricted share's allow list alone may pass 9 KB.
   writeBlob(map, 'doc', JSON.stringify(state.doc));
-  map['sync'] = JSON.stringify({ resync: state.resync, rangesChanged: state.rangesChanged, cursor: state.cursor, checkHash: state.checkHash });
+  map['sync'] = JSON.stringify({ resync: state.resync, rangesChanged: state.rangesChanged, cursor: state.cursor, checkHash: state.checkHash, formatHashes: state.formatHashes, hiddenUnsaved: state.hiddenUnsaved, linksStale: state.linksStale });
   if (state.outbox.length > 0) writeBlob(map, 'outbox', JSON.stringify(state.outbox));
   if (Object.keys(state.hidden).length > 0) writeBlob(map, 'hidden', JSON.stringify(state.hidden));
+  if (state.links.some(Boolean)) writeBlob(map, 'links', JSON.stringify(state.links));
   state.baselines.forEach((baseline, i) => {
     if (baseline) writeBlob(map, `base${i}`, baseline);
   });
@@ -110,11 +129,14 @@ export function decodeState(map: PropertyMap): SyncState {
   const state = emptyState({ ...emptyStatus(), ...parse<Partial<Status>>(blobOrPlain(map, 'status'), {}) });
   state.doc = parse<PublishedDoc | null>(blobOrPlain(map, 'doc'), null);
   if (!state.doc) return state;
-  const sync = parse<{ resync?: boolean; rangesChanged?: boolean; cursor?: Cursor; checkHash?: string }>(map['sync'], {});
+  const sync = parse<{ resync?: boolean; rangesChanged?: boolean; cursor?: Cursor; checkHash?: string; formatHashes?: string[]; hiddenUnsaved?: boolean; linksStale?: boolean }>(map['sync'], {});
   state.resync = sync.resync === true;
   state.rangesChanged = sync.rangesChanged === true;
   state.cursor = sync.cursor ?? state.cursor;
   state.checkHash = sync.checkHash ?? '';
+  state.formatHashes = Array.isArray(sync.formatHashes) ? sync.formatHashes : [];
+  state.hiddenUnsaved = sync.hiddenUnsaved === true;
+  state.linksStale = sync.linksStale !== false;
   if (map['outbox'] !== undefined) {
     // An outbox that cannot be read back is not silently lost: the relay gets a snapshot instead.
     const outbox = parse<OutboxEntry[] | null>(readBlob(map, 'outbox'), null);
@@ -123,5 +145,7 @@ export function decodeState(map: PropertyMap): SyncState {
   }
   state.baselines = state.doc.ranges.map((_, i) => readBlob(map, `base${i}`) ?? '');
   state.hidden = parse<Hidden>(readBlob(map, 'hidden'), {});
+  const links = parse<unknown>(readBlob(map, 'links'), []);
+  state.links = Array.isArray(links) ? (links as (TextLinks | null)[]) : [];
   return state;
 }

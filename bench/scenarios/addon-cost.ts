@@ -82,6 +82,10 @@ export async function addonCost(options: { addonRoot?: string }, log: (line: str
         Array.from({ length: ROWS }, (_, r) => Array.from({ length: COLUMNS }, (_, c) => `pasted ${r}:${c}`)),
       ),
     );
+    // A person fills one cell with colour: Google fires only the change trigger, with FORMAT.
+    measure('format change', () => sheet.format(EDITOR, (ss) => ss.sheet('Sheet1').range('B2').setBackground('#ff0000')));
+    // The next one, with no edit between: the links read by the first are reused.
+    measure('format change, no edit since', () => sheet.format(EDITOR, (ss) => ss.sheet('Sheet1').range('B3').setFontWeight('bold')));
     measure('row insert', () => sheet.change(EDITOR, 'INSERT_ROW', (ss) => ss.sheet('Sheet1').insertRowsBefore(50, 1)));
     sheet.writeSilently('Sheet1', 'D10', [['recalculated']]);
     measure('hourly check, a value changed', () => sheet.tick());
@@ -102,7 +106,9 @@ export function renderAddonCost(rows: AddonCostRow[]): string {
       [r.case.padEnd(32), String(r.executions).padStart(10), String(r.working).padStart(7), String(r.fetches).padStart(7), String(r.calls).padStart(13), String(r.propertyBytesRead).padStart(12), String(r.propertyBytesWritten).padStart(15)].join('  '),
     );
   }
-  const single = rows.find((r) => r.case === 'single-cell edit');
-  if (single) out.push(`single-cell edit, its calls: ${Object.entries(single.breakdown).map(([name, n]) => (n > 1 ? `${name} ×${n}` : name)).join(', ')}`);
+  for (const name of ['single-cell edit', 'format change, no edit since']) {
+    const r = rows.find((row) => row.case === name);
+    if (r) out.push(`${name}, its calls: ${Object.entries(r.breakdown).map(([call, n]) => (n > 1 ? `${call} ×${n}` : call)).join(', ')}`);
+  }
   return out.join('\n') + '\n';
 }

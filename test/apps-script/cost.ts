@@ -16,8 +16,8 @@ export class CostCounter {
   /** `value` as the script sees it: objects counted under `name` (their class name by default). */
   wrap<T>(value: T, name?: string): T {
     if (value === null || typeof value !== 'object' || this._targets.has(value)) return value;
-    // Lists of service objects (sheets, triggers) are wrapped item by item; grids of values stay the script's own.
-    if (Array.isArray(value)) return (value.some((item) => item !== null && typeof item === 'object' && labelOf(item)) ? value.map((item) => this.wrap(item)) : value) as T;
+    // Lists and grids of service objects (sheets, triggers, rich text values) are wrapped item by item; grids of values stay the script's own.
+    if (Array.isArray(value)) return (holdsObjects(value) ? value.map((item) => this.wrap(item)) : value) as T;
     const known = this._proxies.get(value);
     if (known) return known as T;
     const label = name ?? labelOf(value);
@@ -41,6 +41,10 @@ export class CostCounter {
   unwrap<T>(value: T): T {
     return (value !== null && typeof value === 'object' ? (this._targets.get(value) ?? value) : value) as T;
   }
+}
+
+function holdsObjects(list: unknown[]): boolean {
+  return list.some((item) => item !== null && typeof item === 'object' && (Array.isArray(item) ? holdsObjects(item) : labelOf(item) !== null));
 }
 
 /** Objects of the fakes (FakeRange → Range); plain objects are builders; arrays of values are data. */

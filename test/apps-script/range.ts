@@ -2,7 +2,10 @@
 // Ranges of the in-memory spreadsheet: values and display values (as Sheets formats them),
 // writes with Apps Script's shape checks, and named ranges.
 import { formatA1, type Rect } from '../../protocol/a1.ts';
-import type { FakeSheet, FakeSpreadsheet } from './spreadsheet.ts';
+import type { FakeDataValidation, FakeRichTextValue, Style } from './look.ts';
+import { RangeLook } from './range-look.ts';
+import type { FakeSheet } from './sheet.ts';
+import type { FakeSpreadsheet } from './spreadsheet.ts';
 
 type RangeApi = GoogleAppsScript.Spreadsheet.Range;
 type SheetApi = GoogleAppsScript.Spreadsheet.Sheet;
@@ -13,6 +16,11 @@ export type CellValue = string | number | boolean | Date;
 export interface Cell {
   value: CellValue;
   format?: string;
+  /** What differs from DEFAULT_STYLE. */
+  style?: Partial<Style>;
+  formula?: string;
+  rich?: FakeRichTextValue;
+  validation?: FakeDataValidation;
 }
 
 /** Google Sheets' "Automatic" format, and the few explicit number formats tests use. */
@@ -37,7 +45,7 @@ export function displayValue(cell: Cell | undefined): string {
   return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(10)));
 }
 
-export class FakeRange implements Pick<
+export class FakeRange extends RangeLook implements Pick<
   RangeApi,
   | 'getSheet'
   | 'getRow'
@@ -60,6 +68,7 @@ export class FakeRange implements Pick<
   readonly rect: Rect;
 
   constructor(sheet: FakeSheet, rect: Rect) {
+    super();
     this.sheet = sheet;
     this.rect = rect;
   }
@@ -88,7 +97,7 @@ export class FakeRange implements Pick<
   getA1Notation(): string {
     return formatA1(this.rect);
   }
-  private _map<T>(each: (cell: Cell | undefined) => T): T[][] {
+  protected override _map<T>(each: (cell: Cell | undefined) => T): T[][] {
     const grid: T[][] = [];
     for (let r = this.rect.top; r <= this.rect.bottom; r++) {
       const row: T[] = [];
@@ -126,7 +135,8 @@ export class FakeRange implements Pick<
       row.forEach((value: CellValue | null, c) => {
         if (typeof value === 'string' && value.startsWith('=')) throw realm.error('Formulas are not supported by this fake');
         const old = this.sheet.cell(this.rect.top + r, this.rect.left + c);
-        this.sheet.setCell(this.rect.top + r, this.rect.left + c, { value: value ?? '', format: old?.format });
+        // A value replaces a formula and rich text; the cell's format and validation stay.
+        this.sheet.setCell(this.rect.top + r, this.rect.left + c, { ...old, value: value ?? '', formula: undefined, rich: undefined });
       }),
     );
     return this as unknown as RangeApi;
@@ -137,12 +147,12 @@ export class FakeRange implements Pick<
   setNumberFormat(numberFormat: string): RangeApi {
     for (let r = this.rect.top; r <= this.rect.bottom; r++) {
       for (let c = this.rect.left; c <= this.rect.right; c++) {
-        this.sheet.setCell(r, c, { value: this.sheet.cell(r, c)?.value ?? '', format: numberFormat });
+        this.sheet.setCell(r, c, { ...(this.sheet.cell(r, c) ?? { value: '' }), format: numberFormat });
       }
     }
     return this as unknown as RangeApi;
   }
-  toString(): string {
+  override toString(): string {
     return `Range ${this.sheet.getName()}!${this.getA1Notation()}`;
   }
 }

@@ -8,7 +8,7 @@ import { buildAddon } from '../../scripts/build-addon.ts';
 import { buildSidebar } from '../../scripts/build-sidebar.ts';
 import { startRelay, type Relay } from '../helpers/index.ts';
 import { startThreadedGoogle, type ThreadedGoogle } from './google.ts';
-import { AppsScriptHarness } from './harness.ts';
+import { AppsScriptHarness, type Execution } from './harness.ts';
 
 /** The add-on's Google Cloud OAuth client: the audience of its ID tokens. */
 export const ADDON_CLIENT_ID = 'sheetcast-addon.apps.googleusercontent.com';
@@ -26,11 +26,11 @@ export interface AddonWorld {
   close(): Promise<void>;
 }
 
-/** `sidebar`: bundle the Lit sidebar first, so the built Sidebar.html inlines it. */
-export async function startAddonWorld(options: { sidebar?: boolean } = {}): Promise<AddonWorld> {
+/** `sidebar`: bundle the Lit sidebar first, so the built Sidebar.html inlines it; `relayEnv`: the relay's configuration beyond the defaults. */
+export async function startAddonWorld(options: { sidebar?: boolean; relayEnv?: Record<string, string> } = {}): Promise<AddonWorld> {
   if (options.sidebar) await buildSidebar();
   const google = await startThreadedGoogle();
-  const relay = await startRelay({ env: { SHEETCAST_GOOGLE_BASE: google.url, GOOGLE_CLIENT_IDS: ADDON_CLIENT_ID } });
+  const relay = await startRelay({ env: { SHEETCAST_GOOGLE_BASE: google.url, GOOGLE_CLIENT_IDS: ADDON_CLIENT_ID, ...options.relayEnv } });
   const dir = mkdtempSync(join(tmpdir(), 'sheetcast-addon-'));
   await buildAddon({ relayUrl: relay.url, outDir: dir, quiet: true });
   const harnesses: AppsScriptHarness[] = [];
@@ -56,4 +56,10 @@ export async function startAddonWorld(options: { sidebar?: boolean } = {}): Prom
       await google.close();
     },
   };
+}
+
+/** The executions, after failing the test with the first one's error if any failed. */
+export function ok(executions: Execution[]): Execution[] {
+  for (const e of executions) if (e.error !== undefined) throw e.error;
+  return executions;
 }
