@@ -1,6 +1,6 @@
 // The sidebar's server functions: publish, stop, state, selection.
 
-import { Limits, type DocInfo, type PublishedRange, type PublishResponse } from '../protocol/wire.ts';
+import { Limits, type DocInfo, type PublishedRange, type PublishResponse, type ViewSettings } from '../protocol/wire.ts';
 import type { PublishOptions, SidebarState } from '../protocol/sidebar.ts';
 import { RELAY_URL } from './config.ts';
 import { emptyState, type PublishedDoc } from './logic/state.ts';
@@ -32,7 +32,24 @@ function validate(options: PublishOptions, fallbackTitle: string): Required<Publ
   if (access !== 'link' && access !== 'restricted') throw new Error('Access is either "link" or "restricted".');
   const allow = (options.allow ?? []).map((entry) => entry.trim()).filter(Boolean);
   if (access === 'restricted' && allow.length === 0) throw new Error('List the emails or @domains allowed to view.');
-  return { title: title.slice(0, Limits.titleChars), ranges: options.ranges, access, allow };
+  return { title: title.slice(0, Limits.titleChars), ranges: options.ranges, access, allow, view: viewSettings(options.view) };
+}
+
+const SWITCHES = ['chrome', 'sort', 'search', 'board'] as const;
+
+/** The view settings as the relay takes them: known switches as booleans, a known theme; nothing else. */
+function viewSettings(view: ViewSettings | undefined): ViewSettings {
+  const settings: ViewSettings = {};
+  for (const name of SWITCHES) {
+    const value = view?.[name];
+    if (value === undefined) continue;
+    if (typeof value !== 'boolean') throw new Error(`The view setting "${name}" is either on or off.`);
+    settings[name] = value;
+  }
+  const theme = view?.theme;
+  if (theme !== undefined && theme !== 'light' && theme !== 'dark' && theme !== 'auto') throw new Error('The theme is light, dark or automatic.');
+  if (theme) settings.theme = theme;
+  return settings;
 }
 
 /**
@@ -145,6 +162,7 @@ export function getState(): SidebarState {
     ranges: doc?.ranges ?? [],
     access: doc?.access ?? 'link',
     allow: relayAllow ? ('allow' in relayAllow ? relayAllow.allow : []) : (doc?.allow ?? []),
+    view: doc?.view ?? {},
     shareId: doc?.shareId ?? null,
     viewUrl: doc?.viewUrl ?? null,
     embedUrl: doc?.embedUrl ?? null,

@@ -59,8 +59,10 @@ function run(work: (ss: Spreadsheet, state: SyncState & { doc: PublishedDoc }) =
   );
 }
 
+/** Installed from the Marketplace: this runs in AuthMode.FULL, so the sidebar can say the next step at once. */
 export function onInstall(e: GoogleAppsScript.Events.AddonOnInstall): void {
   onOpen(e);
+  openSidebar();
 }
 
 export function onOpen(_e: GoogleAppsScript.Events.SheetsOnOpen | GoogleAppsScript.Events.AddonOnInstall): void {

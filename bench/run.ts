@@ -14,12 +14,16 @@ import { ingest } from './scenarios/ingest.ts';
 import { latency } from './scenarios/latency.ts';
 import { manyDocs } from './scenarios/many-docs.ts';
 import { snapshot } from './scenarios/snapshot.ts';
+import { sse } from './scenarios/sse.ts';
+import { cluster } from './scenarios/cluster.ts';
 import { addonCost, renderAddonCost } from './scenarios/addon-cost.ts';
+import { healthUnderSnapshots, renderHealth } from './scenarios/health-under-snapshots.ts';
+import { webhooks } from './scenarios/webhooks.ts';
 
-const SCENARIOS = ['fanout', 'docs', 'latency', 'ingest', 'snapshot', 'addon'] as const;
+const SCENARIOS = ['fanout', 'docs', 'latency', 'ingest', 'snapshot', 'sse', 'health', 'cluster', 'addon', 'webhooks'] as const;
 
 const FLAGS = {
-  only: { type: 'string', default: SCENARIOS.filter((s) => s !== 'addon').join(','), help: `scenarios to run, comma-separated (${SCENARIOS.join(', ')})` },
+  only: { type: 'string', default: SCENARIOS.filter((s) => s !== 'addon' && s !== 'webhooks').join(','), help: `scenarios to run, comma-separated (${SCENARIOS.join(', ')})` },
   'addon-root': { type: 'string', default: '', help: 'addon: measure the add-on of this checkout instead (its dist/sidebar built)' },
   viewers: { type: 'string', default: '1000,5000,10000', help: 'fan-out sizes (viewers of one doc)' },
   edits: { type: 'string', default: '50', help: 'measured fan-out edits per size and server' },
@@ -34,6 +38,13 @@ const FLAGS = {
   'ingest-duration': { type: 'string', default: '5', help: 'ingest throughput: seconds' },
   'snapshot-cells': { type: 'string', default: '100,1000,10000', help: 'snapshot: doc sizes in cells' },
   'snapshot-repeats': { type: 'string', default: '20', help: 'snapshot: new viewers per size and case' },
+  'sse-viewers': { type: 'string', default: '1000', help: 'sse: viewers over each transport' },
+  'cluster-viewers': { type: 'string', default: '10000', help: 'cluster: viewers of each set-up (spread over three relays, or on one)' },
+  'health-readers': { type: 'string', default: '16', help: 'health: clients reading the large snapshot at once' },
+  'health-mb': { type: 'string', default: '10', help: 'health: MB of values in the large doc' },
+  'health-duration': { type: 'string', default: '10', help: 'health: seconds under the readers (half as long idle first)' },
+  'webhook-endpoints': { type: 'string', default: '1,10', help: 'webhooks: endpoints of the doc, one run per count' },
+  'webhook-edits': { type: 'string', default: '500', help: 'webhooks: edits delivered to every endpoint' },
   settle: { type: 'string', default: '1500', help: 'ms to wait after connecting viewers (presence frames go out)' },
   concurrency: { type: 'string', default: '200', help: 'viewer handshakes in flight while connecting' },
   out: { type: 'string', default: 'bench/results', help: 'where the JSON and SVG go' },
@@ -111,6 +122,26 @@ if (only.has('ingest')) {
 if (only.has('snapshot')) {
   results.snapshot = await snapshot({ cells: numbers('snapshot-cells'), repeats: number('snapshot-repeats'), ...relay }, log);
 }
+if (only.has('cluster')) {
+  const options = { viewers: number('cluster-viewers'), edits: number('edits'), warmup: number('warmup'), settleMs, concurrency: number('concurrency'), databaseUrl: process.env.DATABASE_URL, redisUrl: process.env.REDIS_URL, ...relay };
+  results.cluster = await cluster(options, log);
+}
+if (only.has('sse')) {
+  const options = { viewers: number('sse-viewers'), edits: number('edits'), warmup: number('warmup'), settleMs, concurrency: number('concurrency'), ...relay };
+  results.sse = await sse(options, log);
+}
+
+if (only.has('health')) {
+  results.health = await healthUnderSnapshots(
+    { readers: number('health-readers'), megabytes: number('health-mb'), durationMs: number('health-duration') * 1000, ...relay },
+    log,
+  );
+}
+
+if (only.has('webhooks')) {
+  const databaseUrl = process.env.DATABASE_URL || undefined;
+  results.webhooks = await webhooks({ endpoints: numbers('webhook-endpoints'), edits: number('webhook-edits'), concurrency: number('ingest-concurrency'), databaseUrl, ...relay }, log);
+}
 
 // Counts inside Google rather than times on this machine: printed beside the results, not judged.
 const addonRows = only.has('addon') ? await addonCost({ addonRoot: flags['addon-root'] || undefined }, log) : null;
@@ -125,5 +156,6 @@ if (final.fanout) {
   writeFileSync(join(out, 'fanout.svg'), fanoutChart(final.fanout.rows, caption));
 }
 process.stdout.write(render(final));
+if (final.health) process.stdout.write(renderHealth(final.health));
 if (addonRows) process.stdout.write(renderAddonCost(addonRows));
 process.stdout.write(`\nwritten: ${join(flags.out, `bench-${stamp}.json`)}, ${join(flags.out, 'latest.json')}${final.fanout ? `, ${join(flags.out, 'fanout.svg')}` : ''}\n`);

@@ -118,6 +118,15 @@ export const ShareSnapshot = Type.Object({
 });
 export type ShareSnapshot = Static<typeof ShareSnapshot>;
 
+/** `GET /v1/shares/:shareId/rows` and `/csv`: which published range (`Sheet1!A1:C3`, or a sheet's name); the first when absent. */
+export const DataQuery = Type.Object({ range: Type.Optional(Type.String({ minLength: 1, maxLength: 130, pattern: NO_NUL })) }, { additionalProperties: false });
+
+/** A range's rows as objects keyed by its first row. */
+export const ShareRows = Type.Array(Type.Record(Type.String(), Type.String()));
+
+/** `GET /v1/shares/:shareId/events`: `Last-Event-ID` (`<epoch>.<seq>`) resumes exactly as the socket's epoch and seq do. */
+export const EventsHeaders = Type.Object({ 'last-event-id': Type.Optional(Type.String({ pattern: '^[0-9]{1,15}\\.[0-9]{1,15}$' })) });
+
 /** `/healthz` and `/readyz`. */
 export const HealthStatus = Type.Object({ status: Type.String() });
 

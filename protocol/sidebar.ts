@@ -1,6 +1,6 @@
 // What the add-on's sidebar exchanges with the add-on's server functions through
 // google.script.run (SPEC.md, "The add-on"). Types only: both sides bundle this file.
-import type { Access, PublishedRange } from './wire.ts';
+import type { Access, PublishedRange, ViewSettings } from './wire.ts';
 
 /** A batch the add-on delivered to the relay, as the sidebar lists it. */
 export interface RecentSend {
@@ -17,6 +17,8 @@ export interface PublishOptions {
   ranges: PublishedRange[];
   access?: Access;
   allow?: string[];
+  /** How the view shows the doc by default (embeds may override each). */
+  view?: ViewSettings;
 }
 
 export interface SidebarState {
@@ -27,6 +29,8 @@ export interface SidebarState {
   ranges: PublishedRange[];
   access: Access;
   allow: string[];
+  /** The publisher's view settings; absent or {} until set: the defaults. */
+  view?: ViewSettings;
   shareId: string | null;
   viewUrl: string | null;
   /** The relay's embed script. */

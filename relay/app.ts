@@ -20,11 +20,15 @@ import limits from './plugins/limits.ts';
 import metrics from './plugins/metrics.ts';
 import session from './plugins/session.ts';
 import store from './plugins/store.ts';
+import webhooks from './plugins/webhooks.ts';
 import docsRoutes from './routes/docs/index.ts';
+import frontRoutes from './routes/front/index.ts';
 import googleRoutes from './routes/google/index.ts';
 import healthRoutes from './routes/health/index.ts';
+import hookRoutes from './routes/hooks/index.ts';
 import ingestRoutes from './routes/ingest/index.ts';
 import liveRoutes from './routes/live/index.ts';
+import dataRoutes from './routes/data/index.ts';
 import sharesRoutes from './routes/shares/index.ts';
 import viewRoutes from './routes/view/index.ts';
 import webhookRoutes from './routes/webhooks/index.ts';
@@ -119,6 +123,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(auth);
   await app.register(session);
   await app.register(google, { clock: options.clock });
+  await app.register(webhooks);
   await app.register(websocket, {
     options: { maxPayload: 4096 },
     // The hub already closed the viewers it knows with 1001; this catches sockets mid-join.
@@ -131,10 +136,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(docsRoutes);
   await app.register(ingestRoutes);
   await app.register(sharesRoutes);
+  await app.register(dataRoutes);
   await app.register(liveRoutes);
   await app.register(viewRoutes);
   await app.register(googleRoutes);
   await app.register(webhookRoutes);
+  await app.register(frontRoutes);
+  await app.register(hookRoutes);
   if (config.bench) await app.register(bench);
   return app;
 }

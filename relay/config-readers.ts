@@ -1,5 +1,6 @@
 // How the text of one environment variable becomes its value: the readers the configuration's
 // table (config.ts) is written with. A reader throws `Invalid` with what is wrong, in words.
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 
 export type Env = Record<string, string | undefined>;
@@ -88,3 +89,28 @@ export const base64Key = (bytes: number) =>
     must(key.length === bytes, `must be ${bytes} bytes in base64 (openssl rand -base64 ${bytes}), got ${key.length} bytes`);
     return key;
   });
+
+/** An optional text file the operator provides, read once at start: its path and its UTF-8 text. */
+export const textFile = (maxBytes: number) =>
+  variable(undefined as { path: string; text: string } | undefined, (raw) => {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(raw);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'there is no such file' : code === 'EACCES' ? 'the relay may not read it' : code === 'EISDIR' ? 'it is a directory' : String(code ?? error);
+      throw new Invalid(`must be a readable file, but "${raw}" cannot be read: ${why}`);
+    }
+    must(bytes.length <= maxBytes, `must be at most ${maxBytes} bytes, but "${raw}" has ${bytes.length}`);
+    const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+    must(!text.includes('\uFFFD'), `must be UTF-8 text, but "${raw}" is not`);
+    must(text.trim() !== '', `must not be empty, but "${raw}" is`);
+    return { path: raw, text };
+  });
+
+/** Optional: an email address or an http(s) URL where someone can be reached. */
+export const contact = () =>
+  checked(
+    (raw) => /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(raw) || ['http:', 'https:'].includes(URL.parse(raw)?.protocol ?? ''),
+    (raw) => `must be an email address or an http(s) URL, got "${raw}"`,
+  );

@@ -4,6 +4,7 @@ import { Limits } from '../protocol/wire.ts';
 import {
   base64Key,
   checked,
+  contact,
   flag,
   httpUrl,
   Invalid,
@@ -12,10 +13,12 @@ import {
   proxies,
   serviceUrl,
   text,
+  textFile,
   whole,
   type Env,
   type Variable,
 } from './config-readers.ts';
+import { WEBHOOK_VARIABLES, webhookConfig, type WebhookConfig } from './config-webhooks.ts';
 
 export interface Config {
   port: number;
@@ -82,11 +85,23 @@ export interface Config {
     requestsPerMinute: number;
     /** Edits and snapshot requests one doc may take a minute. */
     ingestPerDocPerMinute: number;
+    /** Body bytes of edits and snapshot requests one doc may take a minute, per ingest key. */
+    ingestBytesPerDocPerMinute: number;
   };
+  /** UTF-8 bytes of cell values one doc may hold. */
+  docBytes: number;
+  /** Distinct snapshot reads (store reads and serialization) one relay runs at once; more wait for 503. */
+  snapshotReads: number;
   pingIntervalMs: number;
   presenceIntervalMs: number;
   /** `npm run bench`: serve process figures on a loopback-only `/debug/stats`. */
   bench: boolean;
+  /** Who runs this relay, as the home page, privacy policy and terms name them. */
+  operator: { name: string | undefined; contact: string | undefined };
+  /** The operator's own Markdown for /privacy and /terms; the relay's defaults when unset. */
+  privacyMarkdown: string | undefined;
+  termsMarkdown: string | undefined;
+  webhooks: WebhookConfig;
 }
 
 export interface ConfigProblem {
@@ -107,6 +122,8 @@ export class ConfigError extends Error {
 }
 
 const HOUR = 3_600_000;
+/** An operator's privacy policy or terms: far more than any such text needs. */
+const POLICY_BYTES = 256 * 1024;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /**
@@ -151,9 +168,17 @@ export const VARIABLES = {
   SHEETCAST_MAX_CONNECTIONS: whole(50_000, 1, 10_000_000),
   SHEETCAST_RATE_PER_MINUTE: whole(6_000, 1, 1_000_000_000),
   SHEETCAST_INGEST_PER_MINUTE: whole(3_000, 1, 1_000_000_000),
+  SHEETCAST_INGEST_BYTES_PER_MINUTE: whole(16 * 1024 * 1024, 1024, 1024 * 1024 * 1024 * 1024),
+  SHEETCAST_DOC_BYTES: whole(64 * 1024 * 1024, 1024, 1024 * 1024 * 1024 * 1024),
+  SHEETCAST_SNAPSHOT_READS: whole(4, 1, 10_000),
   SHEETCAST_PING_MS: whole(30_000, 100, HOUR),
   SHEETCAST_PRESENCE_MS: whole(1_000, 50, 60_000),
   SHEETCAST_BENCH: flag(false),
+  SHEETCAST_OPERATOR_NAME: text(undefined),
+  SHEETCAST_OPERATOR_CONTACT: contact(),
+  SHEETCAST_PRIVACY_FILE: textFile(POLICY_BYTES),
+  SHEETCAST_TERMS_FILE: textFile(POLICY_BYTES),
+  ...WEBHOOK_VARIABLES,
 };
 
 type Name = keyof typeof VARIABLES;
@@ -182,6 +207,15 @@ const RELATIONS: Relation[] = [
     problem: (v) =>
       v.GOOGLE_CLIENT_SECRET !== undefined && (v.GOOGLE_CLIENT_IDS ?? []).length === 0
         ? 'must name the OAuth web client (first) when GOOGLE_CLIENT_SECRET is set'
+        : undefined,
+  },
+  {
+    // Otherwise a request the body limit allows could never pass the byte rate.
+    variable: 'SHEETCAST_INGEST_BYTES_PER_MINUTE',
+    uses: ['SHEETCAST_MAX_BODY_BYTES'],
+    problem: (v) =>
+      v.SHEETCAST_INGEST_BYTES_PER_MINUTE < v.SHEETCAST_MAX_BODY_BYTES
+        ? `must be at least SHEETCAST_MAX_BODY_BYTES (${v.SHEETCAST_MAX_BODY_BYTES}), or a request of the largest size would never be taken`
         : undefined,
   },
   {
@@ -264,9 +298,19 @@ export function loadConfig(env: Env = process.env): Config {
     docsPerPublisher: v.SHEETCAST_MAX_DOCS_PER_PUBLISHER,
     requestTimeoutMs: v.SHEETCAST_REQUEST_TIMEOUT_MS,
     maxConnections: v.SHEETCAST_MAX_CONNECTIONS,
-    rates: { requestsPerMinute: v.SHEETCAST_RATE_PER_MINUTE, ingestPerDocPerMinute: v.SHEETCAST_INGEST_PER_MINUTE },
+    rates: {
+      requestsPerMinute: v.SHEETCAST_RATE_PER_MINUTE,
+      ingestPerDocPerMinute: v.SHEETCAST_INGEST_PER_MINUTE,
+      ingestBytesPerDocPerMinute: v.SHEETCAST_INGEST_BYTES_PER_MINUTE,
+    },
+    docBytes: v.SHEETCAST_DOC_BYTES,
+    snapshotReads: v.SHEETCAST_SNAPSHOT_READS,
     pingIntervalMs: v.SHEETCAST_PING_MS,
     presenceIntervalMs: v.SHEETCAST_PRESENCE_MS,
     bench: v.SHEETCAST_BENCH,
+    operator: { name: v.SHEETCAST_OPERATOR_NAME, contact: v.SHEETCAST_OPERATOR_CONTACT },
+    privacyMarkdown: v.SHEETCAST_PRIVACY_FILE?.text,
+    termsMarkdown: v.SHEETCAST_TERMS_FILE?.text,
+    webhooks: webhookConfig(v),
   };
 }

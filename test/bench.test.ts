@@ -16,12 +16,14 @@ const TINY = [
   '--latency-viewers', '3', '--latency-rate', '20', '--duration', '0.5',
   '--ingest-concurrency', '2', '--ingest-duration', '0.5',
   '--snapshot-cells', '100,1000', '--snapshot-repeats', '2',
+  '--health-readers', '2', '--health-mb', '0.2', '--health-duration', '0.6',
+  '--sse-viewers', '3', '--cluster-viewers', '3',
   '--settle', '50', '--concurrency', '4',
 ];
 
 function runBench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  // Without DATABASE_URL: the tiny run measures the embedded store only, wherever it runs.
-  const env = { ...process.env, DATABASE_URL: '' };
+  // Without DATABASE_URL: the tiny run measures the embedded store only, wherever it runs (and no cluster).
+  const env = { ...process.env, DATABASE_URL: '', REDIS_URL: '' };
   const child = spawn(process.execPath, ['bench/run.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -49,7 +51,7 @@ describe('npm run bench', () => {
     const run = await runBench([...TINY, '--out', out]);
     expect(run.stderr).not.toMatch(/Error/);
     expect(run.code).toBe(0);
-    for (const heading of ['Fan-out', 'Memory per idle viewer', 'Many small docs', 'Ingest to viewer', 'Ingest throughput', 'Snapshot', 'Targets']) {
+    for (const heading of ['Fan-out', 'Memory per idle viewer', 'Many small docs', 'Ingest to viewer', 'Ingest throughput', 'Snapshot', 'Targets', '/healthz under snapshot GETs', 'Server-Sent Events beside WebSockets', 'Three relays: not measured']) {
       expect(run.stdout).toContain(heading);
     }
 
@@ -93,15 +95,27 @@ describe('npm run bench', () => {
     expect(results.ingest).toEqual([expect.objectContaining({ store: 'sqlite', concurrency: 2, failed: 0 })]);
     expect(results.ingest![0]!.editsPerSecond).toBeGreaterThan(0);
 
-    expect(results.snapshot!.map((r) => r.cells)).toEqual([100, 1000]);
-    const [small, large] = results.snapshot!;
+    expect(results.snapshot!.map((r) => [r.cells, r.formatted])).toEqual([[100, false], [100, true], [1000, false], [1000, true]]);
+    const [small, , large, styled] = results.snapshot!;
     expect(large!.bytes).toBeGreaterThan(small!.bytes);
+    expect(styled!.bytes).toBeGreaterThan(large!.bytes); // the formats travel with the values
+    expect(results.sse!.rows.map((r) => [r.transport, r.viewers])).toEqual([['websocket', 3], ['sse', 3]]);
+    for (const row of results.sse!.rows) expectOrdered(row.last);
+    expect(results.cluster).toMatchObject({ rows: [], error: expect.stringContaining('DATABASE_URL') });
     expectOrdered(large!.cold);
     expect(large!.cold.n).toBe(2);
     expectOrdered(large!.cached);
     expectOrdered(large!.afterEdit);
 
-    expect(results.targets).toHaveLength(6);
+    const health = results.health!;
+    expect(health).toMatchObject({ readers: 2, refused: 0 });
+    expect(health.snapshotBytes).toBeGreaterThan(200_000);
+    expect(health.gets).toBeGreaterThan(0);
+    expectOrdered(health.idle);
+    expectOrdered(health.loaded);
+    expect(health.ratioP50).toBeGreaterThan(0);
+
+    expect(results.targets).toHaveLength(7);
     for (const target of results.targets) expect([true, false, null]).toContain(target.met);
     // Without a 10,000-viewer size the 10,000-viewer targets are reported as not measured.
     expect(results.targets[0]!.met).toBeNull();

@@ -107,14 +107,26 @@ for (const [name, kind] of buses) {
       await eventually(() => expect(atA).toEqual([message, marker]));
     });
 
-    /** Publishes `messages` on one instance: they reach it at once, and another instance in time, in order and intact. */
+    /**
+     * Publishes `messages` on one instance: they reach it at once, in order, and another instance
+     * that follows their docs in time, intact; each doc's deltas in order (deltas and other
+     * messages travel apart, and nothing depends on their order with each other).
+     */
     const expectCarried = async (messages: BusMessage[]) => {
       const a = await open();
       const atA = listen(a);
-      const atB = kind.spansInstances ? listen(await open()) : null;
+      const b = kind.spansInstances ? await open() : null;
+      const atB = b ? listen(b) : null;
+      for (const message of messages) if (message.type === 'delta') await b?.follow(message.delta.docId);
       for (const message of messages) a.publish(message);
       expect(atA).toStrictEqual(messages);
-      if (atB) await eventually(() => expect(atB).toStrictEqual(messages));
+      const deltas = messages.filter((m) => m.type === 'delta');
+      const others = messages.filter((m) => m.type !== 'delta');
+      if (atB) {
+        await eventually(() => expect(atB).toHaveLength(messages.length));
+        expect(atB.filter((m) => m.type === 'delta')).toStrictEqual(deltas);
+        expect(atB.filter((m) => m.type !== 'delta')).toStrictEqual(others);
+      }
     };
 
     it('keeps the order of messages, at the publisher and at every other instance', async () => {
@@ -147,6 +159,28 @@ for (const [name, kind] of buses) {
         { type: 'resync' },
       ];
       await expectCarried(messages);
+    });
+
+    if (kind.spansInstances) it("delivers another instance's deltas of a doc only while this one follows the doc", async () => {
+      const [a, b] = await Promise.all([open(), open()]);
+      const atB = listen(b);
+      const docId = newDocId();
+      const delta = (seq: number): BusMessage => ({ type: 'delta', delta: { docId, epoch: 1, seq, changes: [] } });
+      a.publish(delta(1));
+      const event: BusMessage = { type: 'doc', docId, event: 'settings' };
+      a.publish(event); // doc events reach every instance
+      await eventually(() => expect(atB).toEqual([event]));
+      await b.follow(docId);
+      a.publish(delta(2));
+      await eventually(() => expect(atB).toEqual([event, delta(2)]));
+      b.unfollow(docId);
+      await quietPeriod(100); // the unsubscribe reaches Redis
+      a.publish(delta(3));
+      const marker = presence();
+      a.publish(marker);
+      await eventually(() => expect(atB).toEqual([event, delta(2), marker]));
+      await quietPeriod(200); // the delta travels apart from the marker: give it time to (wrongly) come
+      expect(atB).toEqual([event, delta(2), marker]);
     });
 
     it('delivers nothing more once closed', async () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { CloseCode } from '../protocol/wire.ts';
-import { api, cell, connectViewer, eventually, freePort, postEdits, publishDoc, startRelay, type Relay } from './helpers/index.ts';
+import { api, cell, connectViewer, eventually, freePort, openEvents, postEdits, publishDoc, startRelay, type Relay } from './helpers/index.ts';
 import { clusterEnv, freshDatabase } from './helpers/services.ts';
 
 // The certificate is our own, self-signed: this test process trusts it.
@@ -97,6 +97,22 @@ describe('relays behind deploy/nginx.conf', () => {
       expect([(await v.next('delta')).seq, (await v.next('delta')).seq, (await v.next('delta')).seq]).toEqual([1, 2, 3]);
       v.close();
     }
+  });
+
+  it('passes Server-Sent Events through at once, each delta as it happens, and resumes them by Last-Event-ID', async () => {
+    const doc = await publishDoc(proxy);
+    const stream = await openEvents(proxy, doc.shareId);
+    expect(stream.status).toBe(200);
+    const { id } = await stream.next('snapshot');
+    await postEdits(proxy, doc, [cell('A1', 'first')]);
+    // Unbuffered: the delta arrives while the response is still open, before any later event.
+    expect(await stream.next('delta')).toMatchObject({ id: '1.1' });
+    stream.close();
+    await postEdits(proxy, doc, [cell('A2', 'missed')]);
+    const resumed = await openEvents(proxy, doc.shareId, { 'last-event-id': '1.1' });
+    expect(await resumed.next()).toMatchObject({ event: 'delta', id: '1.2' });
+    resumed.close();
+    expect(id).toBe('1.0');
   });
 
   it('lets viewers of a relay that stops resume through the other with exactly what they missed', async () => {

@@ -45,5 +45,19 @@ for (const [name, open] of storeKinds) {
       await records.deleteDriveChannel('c2');
       expect((await records.driveChannelsOf('d1')).map((c) => c.channelId)).toEqual(['c1']);
     });
+
+    it("lets one relay at a time claim a channel's renewal, until its claim runs out", async () => {
+      stores = await open({ historyLimit: 5, batchIdLimit: 3 });
+      const records = stores.googleRecords;
+      await records.saveDriveChannel({ channelId: 'c1', docId: 'd1', resourceId: 'r1', tokenHash: 'h', expiresAt: 2000, createdAt: 1 });
+      const claims = await Promise.all(['a', 'b', 'c'].map((relay) => records.claimDriveChannel('c1', relay, 1_100, 1_000)));
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      const holder = ['a', 'b', 'c'][claims.indexOf(true)]!;
+      const other = holder === 'a' ? 'b' : 'a';
+      expect(await records.claimDriveChannel('c1', other, 1_150, 1_050)).toBe(false);
+      expect(await records.claimDriveChannel('c1', holder, 1_150, 1_050)).toBe(true); // its own claim, extended
+      expect(await records.claimDriveChannel('c1', other, 1_300, 1_200)).toBe(true); // the claim ran out
+      expect(await records.claimDriveChannel('missing', other, 1_300, 1_200)).toBe(false);
+    });
   });
 }

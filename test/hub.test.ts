@@ -31,7 +31,7 @@ class RecordingSocket extends EventEmitter {
   }
 }
 
-const noMetrics: HubMetrics = { viewerJoined() {}, viewerLeft() {}, docsLoaded() {}, fanout() {}, slowConsumerClosed() {} };
+const noMetrics: HubMetrics = { viewerJoined() {}, viewerLeft() {}, docsLoaded() {}, fanout() {}, slowConsumerClosed() {}, limitClosed() {} };
 const limits = { cellsPerRequest: 50_000, cellsPerDoc: 100_000, bodyBytes: 1 << 20, charsPerCell: 50_000 };
 
 let hub: Hub;
@@ -76,7 +76,7 @@ describe('the hub', () => {
     const socket = new RecordingSocket();
     await hub.join(socket as unknown as WebSocket, 's1', '127.0.0.1', null);
     // Two batches reach the store, but their bus messages are lost...
-    const silent = new Ingestor(store, { publish() {}, subscribe() {}, ping: async () => {}, close: async () => {} }, limits, { batch() {} });
+    const silent = new Ingestor(store, { publish() {}, subscribe() {}, follow: async () => {}, unfollow() {}, ping: async () => {}, close: async () => {} }, limits, { batch() {} });
     await edit(silent, doc, 'lost-1');
     await edit(silent, doc, 'lost-2');
     // ...and the next one arrives: the hub must not skip to seq 3.
@@ -93,7 +93,7 @@ describe('the hub', () => {
     const { bus, doc } = await setUp();
     const socket = new RecordingSocket();
     await hub.join(socket as unknown as WebSocket, 's1', '127.0.0.1', null);
-    const silent = new Ingestor(store, { publish() {}, subscribe() {}, ping: async () => {}, close: async () => {} }, limits, { batch() {} });
+    const silent = new Ingestor(store, { publish() {}, subscribe() {}, follow: async () => {}, unfollow() {}, ping: async () => {}, close: async () => {} }, limits, { batch() {} });
     await edit(silent, doc, 'missed while the bus was down');
     expect(socket.frames().filter((f) => f.type === 'delta')).toEqual([]);
     bus.publish({ type: 'resync' });

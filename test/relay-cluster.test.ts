@@ -103,3 +103,44 @@ describe('several relays on Postgres and Redis', () => {
     onB.close();
   });
 });
+
+/** Deltas relay `r` received from the other relays, as its /metrics counts them. */
+async function deltasHeard(r: Relay): Promise<number> {
+  const text = await (await fetch(`${r.url}/metrics`)).text();
+  return Number(/^sheetcast_bus_messages_received_total\{type="delta"\} (\d+)/m.exec(text)?.[1] ?? 0);
+}
+
+describe("each doc's deltas go only to relays with viewers of it", () => {
+  it('a relay subscribes when its first viewer of a doc comes, unsubscribes when the last leaves, and resubscribes with no gap', async () => {
+    const doc = await publishDoc(a);
+    const onA = await connectViewer(a, doc.shareId);
+    await onA.next('snapshot');
+    const before = await deltasHeard(b);
+    // b has no viewer of the doc: a's deltas never reach it
+    for (const value of ['1', '2']) await postEdits(a, doc, [cell('A1', value)]);
+    await onA.next('delta');
+    await onA.next('delta');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await deltasHeard(b)).toBe(before);
+    // a viewer on b: b follows the doc
+    const onB = await connectViewer(b, doc.shareId);
+    expect(await onB.next('snapshot')).toMatchObject({ seq: 2 });
+    await postEdits(a, doc, [cell('A1', '3')]);
+    expect(await onB.next('delta')).toMatchObject({ seq: 3 });
+    expect(await deltasHeard(b)).toBe(before + 1);
+    // the last viewer on b leaves: b stops hearing the doc
+    onB.close();
+    await onB.closed;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (const value of ['4', '5']) await postEdits(a, doc, [cell('A1', value)]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await deltasHeard(b)).toBe(before + 1);
+    // it comes back resuming from seq 3: exactly 4 and 5, then live again
+    const back = await connectViewer(b, doc.shareId, { epoch: 1, seq: 3 });
+    expect([(await back.next('delta')).seq, (await back.next('delta')).seq]).toEqual([4, 5]);
+    await postEdits(a, doc, [cell('A1', '6')]);
+    expect(await back.next('delta')).toMatchObject({ seq: 6 });
+    back.close();
+    onA.close();
+  });
+});

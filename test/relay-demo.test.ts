@@ -24,7 +24,9 @@ describe('npm start with no configuration at all', () => {
       const relay = { wsUrl: `ws://127.0.0.1:${port}` } as Relay;
       const viewer = await connectViewer(relay, url[2]!);
       const snapshot = await viewer.next('snapshot');
-      expect(snapshot.ranges[0]!.values[0]).toEqual(['Team', 'Played', 'Won', 'Drawn', 'Points']);
+      expect(snapshot.ranges[0]!.values[1]).toEqual(['Team', 'Played', 'Won', 'Drawn', 'Points']);
+      // Formatted as a publisher would: a merged title over a frozen header.
+      expect(snapshot.ranges[0]!.format).toMatchObject({ merges: [[0, 0, 1, 5], expect.any(Array)], frozen: { rows: 2, columns: 0 } });
       const delta = await viewer.next('delta');
       expect(delta.seq).toBe(snapshot.seq + 1);
     } finally {

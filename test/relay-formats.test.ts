@@ -105,9 +105,12 @@ describe('formats', () => {
     expect(info.body.view).toEqual({ theme: 'dark', chrome: false });
     const viewer = await connectViewer(relay, doc.shareId);
     expect((await viewer.next('snapshot')).view).toEqual({ theme: 'dark', chrome: false });
+    expect((await snapshotOf(relay, doc.shareId)).view).toEqual({ theme: 'dark', chrome: false });
     const patched = await api(relay, 'PATCH', `/v1/docs/${doc.docId}`, { token: relay.adminToken, body: { view: { board: true } } });
     expect(patched.status).toBe(200);
     expect((await viewer.next('snapshot')).view).toEqual({ board: true });
+    // the shared snapshot GET is a new state too, though no seq moved
+    expect((await snapshotOf(relay, doc.shareId)).view).toEqual({ board: true });
     const bad = await api(relay, 'PATCH', `/v1/docs/${doc.docId}`, { token: relay.adminToken, body: { view: { theme: 'neon' } } });
     expect(bad.status).toBe(400);
   });

@@ -139,6 +139,7 @@ describe('a viewer\'s own frames', () => {
     await viewer.next('snapshot');
     for (let i = 0; i < 40 && viewer.socket.readyState === WebSocket.OPEN; i++) viewer.socket.send('{}');
     expect((await viewer.closed).code).toBe(CloseCode.TooManyConnections);
+    expect((await api(plain, 'GET', '/metrics')).body).toMatch(/^sheetcast_rate_limited_total\{limit="socket_frames"\} 1$/m);
   });
 
   it('leave a viewer within the budget open', async () => {

@@ -20,6 +20,7 @@ describe('connection limits', () => {
     await b.next('snapshot');
     const third = await connectViewer(relay, doc.shareId);
     expect((await third.closed).code).toBe(CloseCode.TooManyConnections);
+    expect((await api(relay, 'GET', '/metrics')).body).toMatch(/^sheetcast_rate_limited_total\{limit="socket_doc"\} 1$/m);
     a.close();
     await a.closed;
     const again = await connectViewer(relay, doc.shareId);
@@ -39,8 +40,30 @@ describe('connection limits', () => {
     }
     const fourth = await connectViewer(relay, docs[3]!.shareId);
     expect((await fourth.closed).code).toBe(CloseCode.TooManyConnections);
+    expect((await api(relay, 'GET', '/metrics')).body).toMatch(/^sheetcast_rate_limited_total\{limit="socket_address"\} 1$/m);
     for (const v of viewers) v.close();
     await Promise.all(viewers.map((v) => v.closed));
+  });
+});
+
+describe('the protocol\'s own bounds', () => {
+  it('closes a viewer that sends a message over 4 KiB with 1009', async () => {
+    const doc = await publishDoc(relay);
+    const viewer = await connectViewer(relay, doc.shareId);
+    await viewer.next('snapshot');
+    viewer.socket.send('x'.repeat(4097));
+    expect((await viewer.closed).code).toBe(1009);
+  });
+
+  it('refuses more than 50 ranges, 500 allow entries or a 201-character title with 400, and takes the most it allows', async () => {
+    const publish = (body: object) => api(relay, 'POST', '/v1/docs', { token: relay.adminToken, body: { spreadsheetId: 'bounds', title: 't', ranges: [{ sheet: 'S', range: 'A1' }], ...body } });
+    const refusals = [
+      await publish({ ranges: Array.from({ length: 51 }, (_, i) => ({ sheet: 'S', range: `A${i + 1}` })) }),
+      await publish({ access: 'restricted', allow: Array.from({ length: 501 }, (_, i) => `v${i}@example.com`) }),
+      await publish({ title: 't'.repeat(201) }),
+    ];
+    for (const reply of refusals) expect([reply.status, reply.body.error.code]).toEqual([400, 'invalid_request']);
+    expect((await publish({ ranges: Array.from({ length: 50 }, (_, i) => ({ sheet: 'S', range: `A${i + 1}` })), title: 't'.repeat(200) })).status).toBe(201);
   });
 });
 

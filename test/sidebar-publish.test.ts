@@ -38,6 +38,7 @@ const UNPUBLISHED: SidebarState = {
   ranges: [],
   access: 'link',
   allow: [],
+  view: {},
   shareId: null,
   viewUrl: null,
   embedUrl: null,
@@ -73,6 +74,14 @@ class FakeAddon {
       case 'publish': {
         await this.hold;
         const settings = args[0] as Required<PublishOptions>;
+        if (this.doc && this.state.published) {
+          // Published already: the add-on updates the doc, same link.
+          const { title, ranges, access, allow, view } = settings;
+          const patched = await api(world.relay, 'PATCH', `/v1/docs/${this.doc.docId}`, { token: this.token, body: { title, ranges, access, allow, view } });
+          if (patched.status !== 200) throw new Error(`Could not update the published doc: ${(patched.body as ApiError).error.message}`);
+          this.state = { ...this.state, ...settings };
+          return this.state;
+        }
         const reply = await api<PublishResponse>(world.relay, 'POST', '/v1/docs', { token: this.token, body: { spreadsheetId: 'sheet-1', ...settings } });
         if (reply.status !== 201) throw new Error(`Could not publish: ${(reply.body as unknown as ApiError).error.message}`);
         this.doc = reply.body;
@@ -214,5 +223,37 @@ describe('the sidebar', () => {
     expect(await viewer.locator('sheetcast-view td').count()).toBe(0);
     expect(await viewer.title()).toBe('Sheetcast');
     expect((await fetch(addon.state.viewUrl ?? `${world.relay.url}/view/${addon.doc!.shareId}`)).status).toBe(404);
+  });
+
+  it('publishes with the view settings chosen, and saves changed ones while live, for every open view', async () => {
+    const addon = new FakeAddon();
+    const page = await openSidebar(addon);
+    const sidebar = page.locator('sheetcast-sidebar');
+    await sidebar.getByRole('button', { name: 'Use current selection' }).click();
+    await sidebar.getByLabel('Column letters and row numbers').uncheck();
+    await sidebar.getByLabel('Search box').check();
+    await sidebar.getByLabel('Theme').selectOption('dark');
+    await sidebar.getByRole('button', { name: 'Publish' }).click();
+    await eventually(async () => expect(await pill(page)).toBe('Live'));
+    const info = () => api(world.relay, 'GET', `/v1/docs/${addon.doc!.docId}`, { token: world.relay.adminToken }).then((r) => r.body);
+    expect((await info()).view).toEqual({ chrome: false, search: true, theme: 'dark' });
+    expect(addon.calls.filter((c) => c === 'publish')).toHaveLength(1);
+
+    const viewer = await openPage(world.browser);
+    await viewer.goto(addon.state.viewUrl!);
+    await eventually(async () => expect(await viewer.locator('sheetcast-view input.search').count()).toBe(1));
+    // Live: the same section, saved on demand.
+    const panel = sidebar.locator('sheetcast-live-panel');
+    expect(await panel.getByLabel('Search box').isChecked()).toBe(true);
+    expect(await sidebar.getByRole('button', { name: 'Save view settings' }).count()).toBe(0);
+    await panel.getByLabel('Search box').uncheck();
+    await panel.getByLabel('Board mode for screens: large type, fit to width, scrolls by itself').check();
+    await sidebar.getByRole('button', { name: 'Save view settings' }).click();
+    await eventually(async () => expect((await info()).view).toEqual({ chrome: false, search: false, theme: 'dark', board: true }));
+    await eventually(async () => expect(await sidebar.getByRole('button', { name: 'Save view settings' }).count()).toBe(0));
+    expect(await sidebar.locator('#link').inputValue()).toBe(addon.state.viewUrl);
+    await eventually(async () => expect(await viewer.locator('sheetcast-view').getAttribute('data-board')).toBe(''));
+    expect(await viewer.locator('sheetcast-view input.search').count()).toBe(0);
+    expect(page.errors).toEqual([]);
   });
 });

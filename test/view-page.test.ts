@@ -1,9 +1,8 @@
 // The relay's `/view/:shareId` page in Chromium against the real relay.
-import { copyFile, mkdir } from 'node:fs/promises';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { PublishResponse } from '../protocol/wire.ts';
-import { cellClass, cellText, computedStyle, openPage, pageScrollWidth, screenshot, textContrast, useBrowserRelay } from './helpers/browser.ts';
+import { cellClass, cellText, computedStyle, mutatedCells, openPage, pageScrollWidth, screenshot, textContrast, useBrowserRelay, watchCellMutations } from './helpers/browser.ts';
 import { api, cell, eventually, postEdits, publishDoc, putSnapshot } from './helpers/index.ts';
 
 const SCOREBOARD = [
@@ -89,21 +88,10 @@ describe('the live-view page', () => {
 
   it('re-renders only the changed cell: the other cells keep their DOM nodes', async () => {
     const page = await openView(doc.shareId);
-    await page.evaluate(() => {
-      const tbody = document.querySelector('sheetcast-view')!.shadowRoot!.querySelector('tbody')!;
-      const mutated = new Set<string>();
-      Object.assign(window, { mutatedCells: mutated });
-      new MutationObserver((records) => {
-        for (const record of records) {
-          const node = record.target instanceof Element ? record.target : record.target.parentElement!;
-          mutated.add(node.closest('td')?.dataset.cell ?? node.nodeName);
-        }
-      }).observe(tbody, { subtree: true, childList: true, characterData: true, attributes: true });
-    });
+    await watchCellMutations(page);
     await postEdits(world.relay, doc, [cell('C4', '2', 'Scores')]);
     await eventually(async () => expect(await cellText(page, 'C4')).toBe('2'));
-    const mutated = await page.evaluate(() => [...(window as unknown as { mutatedCells: Set<string> }).mutatedCells]);
-    expect(mutated).toEqual(['C4']);
+    expect(await mutatedCells(page)).toEqual(['C4']);
   });
 
   it('shows the live viewer count', async () => {
@@ -261,14 +249,13 @@ describe('the view on every screen', () => {
     expect(timing).toBe('steps(1)');
   });
 
-  it('is pictured on a desktop for the README', async () => {
+  it('is pictured on a desktop', async () => {
     // Reduced motion holds the highlight steady, so the picture only changes when the view does.
     const page = await openView(doc.shareId, { viewport: { width: 900, height: 360 }, reducedMotion: 'reduce' });
     await eventually(async () => expect(await page.locator('sheetcast-view .viewers').textContent()).toBe('1 viewer'));
     await postEdits(world.relay, doc, [cell('E4', '6', 'Scores'), cell('D4', '3', 'Scores')]);
     await eventually(async () => expect(await cellClass(page, 'E4')).toMatch(/flash/));
-    const path = await picture(page, 'view-desktop');
-    await mkdir(new URL('../docs/', import.meta.url), { recursive: true });
-    await copyFile(path, new URL('../docs/screenshot-view.png', import.meta.url));
+    // The README's picture is the formatted demo's (view-screenshots.test.ts).
+    await picture(page, 'view-desktop');
   });
 });

@@ -8,7 +8,7 @@ import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { CloseCode, LIVE_PATH } from '../protocol/wire.ts';
 import type { LiveFrame } from '../protocol/wire.ts';
-import { backoffDelay, TOO_MANY_MIN_DELAY_MS } from '../sidebar/live/backoff.ts';
+import { backoffDelay, TOO_MANY_MIN_DELAY_MS } from '../client/src/backoff.ts';
 import { cellText, openPage, useBrowser } from './helpers/browser.ts';
 import type { StaticSite } from './helpers/browser.ts';
 

@@ -1,7 +1,7 @@
 // Everything the add-on remembers about a published doc, and how it maps onto document
 // properties (read with one getProperties, written with one setProperties per run).
 import type { RecentSend } from '../../protocol/sidebar.ts';
-import type { Access, PublishedRange } from '../../protocol/wire.ts';
+import type { Access, PublishedRange, ViewSettings } from '../../protocol/wire.ts';
 import type { Baseline, Cursor } from './baseline.ts';
 import { readBlob, writeBlob, type PropertyMap } from './blob.ts';
 import type { TextLinks } from './format.ts';
@@ -26,6 +26,8 @@ export interface PublishedDoc {
   access: Access;
   allow: string[];
   ranges: PublishedRange[];
+  /** The publisher's view settings (absent in state saved before there were any). */
+  view?: ViewSettings;
   triggers?: TriggerIds;
   /** The allow list was too long to keep here: the relay's copy is the one the sidebar shows. */
   allowOnRelay?: boolean;

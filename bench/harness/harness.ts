@@ -1,13 +1,16 @@
-// The client harness: a process of its own holding many viewers (ws or Socket.IO clients) and
+// The client harness: a process of its own holding many viewers (ws, Socket.IO or SSE clients) and
 // posting edits, so that every latency is measured on one clock, from sending the POST to a
 // viewer's receipt of the delta it caused. Driven by `bench/run.ts` over IPC.
-import { Agent, request } from 'node:http';
+import { Agent, get, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import { LIVE_PATH, type EditsRequest, type IngestResult, type LiveFrame } from '../../protocol/wire.ts';
 
-type ClientKind = 'ws' | 'socket.io';
+type ClientKind = 'ws' | 'socket.io' | 'sse';
+
+/** Each Server-Sent Events viewer holds its own connection, as a browser's would. */
+const sseAgent = new Agent({ keepAlive: false });
 
 interface Viewer {
   close(): void;
@@ -55,6 +58,26 @@ function openViewer(kind: ClientKind, url: string, share: string): Promise<Viewe
         resolve({ close: () => socket.terminate() });
         socket.on('message', (data) => onFrame(JSON.parse(String(data)) as LiveFrame));
       });
+    } else if (kind === 'sse') {
+      const req = get(`${url}/v1/shares/${encodeURIComponent(share)}/events`, { agent: sseAgent }, (res) => {
+        if (res.statusCode !== 200) return reject(new Error(`events: ${res.statusCode}`));
+        res.setEncoding('utf8');
+        let buffer = '';
+        let first = true;
+        res.on('data', (chunk: string) => {
+          buffer += chunk;
+          for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+            const data = buffer.slice(0, end).split('\n').find((line) => line.startsWith('data: '));
+            buffer = buffer.slice(end + 2);
+            if (!data) continue;
+            if (first) {
+              first = false;
+              resolve({ close: () => req.destroy() });
+            } else onFrame(JSON.parse(data.slice(6)) as LiveFrame);
+          }
+        });
+      });
+      req.once('error', reject);
     } else {
       const socket: Socket = io(url, { transports: ['websocket'], query: { share }, forceNew: true, reconnection: false });
       socket.once('connect_error', reject);

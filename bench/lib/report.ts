@@ -3,7 +3,11 @@ import type { FanoutResult } from '../scenarios/fanout.ts';
 import type { IngestResultRow } from '../scenarios/ingest.ts';
 import type { LatencyRow } from '../scenarios/latency.ts';
 import type { ManyDocsResult } from '../scenarios/many-docs.ts';
+import type { HealthResult } from '../scenarios/health-under-snapshots.ts';
 import type { SnapshotRow } from '../scenarios/snapshot.ts';
+import type { SseResult } from '../scenarios/sse.ts';
+import type { ClusterResult } from '../scenarios/cluster.ts';
+import type { WebhooksRow } from '../scenarios/webhooks.ts';
 
 export interface Machine {
   cpus: number;
@@ -23,6 +27,10 @@ export interface Results {
   latency?: LatencyRow[];
   ingest?: IngestResultRow[];
   snapshot?: SnapshotRow[];
+  sse?: SseResult;
+  cluster?: ClusterResult;
+  health?: HealthResult;
+  webhooks?: WebhooksRow[];
   targets: Target[];
 }
 
@@ -152,6 +160,24 @@ export function render(results: Results): string {
       table(
         ['cells', 'formats', 'frame KB', 'cold p50', 'p99', 'cached p50', 'p99', 'after an edit p50', 'p99'],
         results.snapshot.map((r) => [r.cells, r.formatted ? 'yes' : 'no', kb(r.bytes), r.cold.p50, r.cold.p99, r.cached.p50, r.cached.p99, r.afterEdit.p50, r.afterEdit.p99]),
+      ),
+    );
+  }
+  if (results.cluster) {
+    const c = results.cluster;
+    out.push('', c.error ? `Three relays: not measured: ${c.error}` : `One relay beside three relays on one Postgres and Redis, same viewers, edits alternating (ms from the POST to the last viewer; three/one p50 ${c.threeToOneP50}×, p99 ${c.threeToOneP99}×)`);
+    if (!c.error) out.push(table(['set-up', 'viewers', 'last p50', 'p99', 'every delivery p50', 'p99'], c.rows.map((r) => [r.setup, r.viewers, r.last.p50, r.last.p99, r.delivery.p50, r.delivery.p99])));
+  }
+  if (results.sse) {
+    out.push('', `Server-Sent Events beside WebSockets, one relay, edits alternating (ms from the POST to the last viewer; SSE/WS p50 ${results.sse.sseToWsP50}×, p99 ${results.sse.sseToWsP99}×)`);
+    out.push(table(['transport', 'viewers', 'last p50', 'p99', 'every delivery p50', 'p99'], results.sse.rows.map((r) => [r.transport, r.viewers, r.last.p50, r.last.p99, r.delivery.p50, r.delivery.p99])));
+  }
+  if (results.webhooks) {
+    out.push('', 'Webhook delivery: a burst of single-cell edits to each endpoint of one doc, in seq order (ms from the edit\'s answer to its delivery)');
+    out.push(
+      table(
+        ['store', 'endpoints', 'edits', 'deliveries', 'deliveries/s', 'p50', 'p99', 'max', 'out of order', 'relay CPU µs/delivery', 'relay ELU'],
+        results.webhooks.map((w) => [w.store, w.endpoints, w.edits, w.deliveries, w.deliveriesPerSecond, w.latency.p50, w.latency.p99, w.latency.max, w.outOfOrder, w.cpuMicrosPerDelivery, pct(w.utilization)]),
       ),
     );
   }

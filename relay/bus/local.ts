@@ -12,6 +12,11 @@ export class LocalBus implements Bus {
     this.#handlers.push(handler);
   }
 
+  /** One process: every delta is this instance's own. */
+  async follow(): Promise<void> {}
+
+  unfollow(): void {}
+
   async ping(): Promise<void> {}
 
   async close(): Promise<void> {

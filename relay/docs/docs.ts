@@ -5,7 +5,7 @@ import type { Bus } from '../bus/bus.ts';
 import { publishedCellCount, toAreas } from '../cells/cells.ts';
 import { fail } from '../errors.ts';
 import { hashSecret, newDocId, newIngestKey, newShareId } from '../secrets.ts';
-import type { DocRecord, Store } from '../store/store.ts';
+import { OverLimitError, type DocRecord, type Store } from '../store/store.ts';
 
 type Ranges = DocRecord['ranges'];
 
@@ -25,7 +25,7 @@ export class Docs {
     this.#store = store;
     this.#bus = bus;
     this.#cellsPerDoc = limits.cellsPerDoc;
-    this.#docsPerPublisher = limits.docsPerPublisher ?? Infinity;
+    this.#docsPerPublisher = limits.docsPerPublisher ?? Number.MAX_SAFE_INTEGER;
   }
 
   /** The ranges in canonical A1 (upper case, corners in order), refused over the per-doc cell limit. */
@@ -39,11 +39,8 @@ export class Docs {
 
   /** Publishes a doc with fresh ids and a fresh ingest key, which exists only in this answer. */
   async publish({ ownerId, spreadsheetId, title, ranges, access, allow, view = {} }: Publication): Promise<{ doc: DocRecord; ingestKey: string }> {
-    // A quota, not a lock: publishes racing each other may pass it by the few in flight.
-    if ((await this.#store.countDocs(ownerId)) >= this.#docsPerPublisher) {
-      throw fail('too_many_docs', `a publisher may have ${this.#docsPerPublisher} docs published; unpublish one first`);
-    }
     const ingestKey = newIngestKey();
+    // The store counts and creates in one step: publishes racing each other cannot pass the cap.
     const doc = await this.#store.createDoc({
       docId: newDocId(),
       shareId: newShareId(),
@@ -55,6 +52,9 @@ export class Docs {
       allow,
       view,
       ingestKeyHash: hashSecret(ingestKey),
+    }, this.#docsPerPublisher).catch((error: unknown) => {
+      if (!(error instanceof OverLimitError)) throw error;
+      throw fail('too_many_docs', `a publisher may have ${this.#docsPerPublisher} docs published; unpublish one first`);
     });
     return { doc, ingestKey };
   }

@@ -2,6 +2,7 @@
 // waits a moment for the burst to end, reads the published ranges from the Sheets API and applies
 // the difference through the ingest path (ordering, clipping and last-writer-wins stay there).
 // A grant that stops working marks the doc "reconnect needed" instead of failing silently.
+import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { OAuth2Client } from 'google-auth-library';
 import type { Ingestor } from '../ingest/ingest.ts';
@@ -42,8 +43,13 @@ export interface GoogleSyncParts {
   debounceMs: number;
 }
 
+/** How long a relay's claim to renew a channel stands: long enough for the two calls to Google. */
+const RENEWAL_CLAIM_MS = 60_000;
+
 export class GoogleSync {
   readonly #parts: GoogleSyncParts;
+  /** This relay, as it signs its claims to renew channels. */
+  readonly #holder = randomUUID();
   /** Docs with a read scheduled: notifications meanwhile join it. */
   readonly #scheduled = new Map<string, NodeJS.Timeout>();
   /** Docs being read now, and those notified during the read (read once more after it). */
@@ -147,6 +153,9 @@ export class GoogleSync {
     const { store, records, channels, clock, log } = this.#parts;
     let renewed = 0;
     for (const channel of await channels.due()) {
+      // Every relay looks for due channels; the one that claims a channel renews it.
+      const now = clock.now();
+      if (!(await records.claimDriveChannel(channel.channelId, this.#holder, now + RENEWAL_CLAIM_MS, now))) continue;
       const [doc, sync] = await Promise.all([store.getDoc(channel.docId), records.getDocSync(channel.docId)]);
       if (!doc || !sync) {
         await channels.stop(channel, sync ? await this.#authOrNull(sync.ownerId) : null);

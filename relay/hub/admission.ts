@@ -1,6 +1,6 @@
 // Who may be a doc's viewer: its access and allow list (relay/access.ts) and the per-doc viewer
 // limit decide who joins; when the settings change, they decide again who stays.
-import type { WebSocket } from 'ws';
+import type { Viewer } from './viewer.ts';
 import { CloseCode } from '../../protocol/wire.ts';
 import { admission, type Admission } from '../access.ts';
 import type { HubMetrics } from './hub.ts';
@@ -20,7 +20,7 @@ export class Admissions {
   readonly #maxViewersPerDoc: number;
   readonly #metrics: HubMetrics;
   /** The verified email a viewer signed in with (restricted shares), checked again on new settings. */
-  readonly #emails = new WeakMap<WebSocket, string>();
+  readonly #emails = new WeakMap<Viewer, string>();
 
   constructor(maxViewersPerDoc: number, metrics: HubMetrics) {
     this.#maxViewersPerDoc = maxViewersPerDoc;
@@ -38,7 +38,7 @@ export class Admissions {
   }
 
   /** Remembers who a viewer that joined is, for `readmit`. */
-  admitted(socket: WebSocket, email: string | null): void {
+  admitted(socket: Viewer, email: string | null): void {
     if (email !== null) this.#emails.set(socket, email);
   }
 

@@ -1,7 +1,7 @@
 // The hot path: one frame, serialized once, to every viewer of a doc that keeps up. A viewer
 // that cannot keep up is closed rather than allowed to hold memory or slow the others; it
 // reconnects and resumes (or gets a snapshot).
-import type { WebSocket } from 'ws';
+import type { Viewer } from './viewer.ts';
 import { CloseCode } from '../../protocol/wire.ts';
 import type { HubMetrics } from './hub.ts';
 import type { LiveDoc } from './live-doc.ts';
@@ -36,7 +36,7 @@ export class Broadcast {
     this.#metrics.fanout(sent, (performance.now() - started) / 1000);
   }
 
-  #dropSlow(live: LiveDoc, socket: WebSocket): void {
+  #dropSlow(live: LiveDoc, socket: Viewer): void {
     live.viewers.delete(socket);
     this.#metrics.viewerLeft();
     this.#metrics.slowConsumerClosed();

@@ -2,7 +2,7 @@
 // instance, takes sequenced deltas from the bus, and fans each out as one pre-serialized frame.
 // This file joins viewers and routes the bus's messages; each other job has its own file.
 import { randomUUID } from 'node:crypto';
-import type { WebSocket } from 'ws';
+import type { Viewer } from './viewer.ts';
 import { CloseCode, type ClosedFrame, type ShareSnapshot } from '../../protocol/wire.ts';
 import type { Bus, BusMessage } from '../bus/bus.ts';
 import type { DocRecord, Store } from '../store/store.ts';
@@ -34,6 +34,8 @@ export interface HubMetrics {
   docsLoaded(count: number): void;
   fanout(frames: number, seconds: number): void;
   slowConsumerClosed(): void;
+  /** A socket closed with 4429: too many from its address, too many viewers of its doc, too many frames from it. */
+  limitClosed(limit: 'address' | 'doc' | 'frames'): void;
 }
 
 /** A store read to catch a live doc up failed; the hub retries it by itself. */
@@ -49,7 +51,7 @@ export class Hub {
   readonly #broadcast: Broadcast;
   readonly #catchUp: CatchUp;
   readonly #presence: Presence;
-  readonly #socketDoc = new WeakMap<WebSocket, LiveDoc>();
+  readonly #socketDoc = new WeakMap<Viewer, LiveDoc>();
   readonly #viewerFramesPerMinute: number;
   #closing = false;
 
@@ -59,7 +61,7 @@ export class Hub {
     this.#viewerFramesPerMinute = options.viewerFramesPerMinute;
     this.#connections = new ConnectionLimits(options.maxConnectionsPerIp);
     this.#admissions = new Admissions(options.maxViewersPerDoc, metrics);
-    this.#docs = new LiveDocs(store, metrics, {
+    this.#docs = new LiveDocs(store, bus, metrics, {
       loading: (docId) => this.#catchUp.hold(docId),
       loaded: (live) => this.#catchUp.drain(live),
       unloaded: (live) => this.#presence.left(live.docId),
@@ -98,9 +100,12 @@ export class Hub {
    * tick as its catch-up frames are sent, so it never misses or repeats a seq. `email` is the
    * viewer's verified Google email (from the session), or null for an anonymous viewer.
    */
-  async join(socket: WebSocket, shareId: string, ip: string, resume: Resume | null, email: string | null = null): Promise<void> {
-    if (!this.#connections.take(ip)) return socket.close(CloseCode.TooManyConnections, 'too many connections from this address');
-    budgetFrames(socket, this.#viewerFramesPerMinute);
+  async join(socket: Viewer, shareId: string, ip: string, resume: Resume | null, email: string | null = null): Promise<void> {
+    if (!this.#connections.take(ip)) {
+      this.#metrics.limitClosed('address');
+      return socket.close(CloseCode.TooManyConnections, 'too many connections from this address');
+    }
+    budgetFrames(socket, this.#viewerFramesPerMinute, () => this.#metrics.limitClosed('frames'));
     socket.once('close', () => this.#leave(socket, ip));
 
     let live = this.#docs.byShare(shareId);
@@ -114,7 +119,10 @@ export class Hub {
     live.joining++;
     try {
       const refusal = this.#admissions.refusal(live, email);
-      if (refusal) return socket.close(refusal.code, refusal.reason);
+      if (refusal) {
+        if (refusal.code === CloseCode.TooManyConnections) this.#metrics.limitClosed('doc');
+        return socket.close(refusal.code, refusal.reason);
+      }
       const plan = resume ? await this.#catchUp.resume(live, resume) : null;
       if (!this.#docs.isCurrent(live)) return socket.close(CloseCode.UnknownShare, 'unpublished');
       if (socket.readyState !== socket.OPEN || this.#closing) return;
@@ -132,7 +140,7 @@ export class Hub {
     }
   }
 
-  #leave(socket: WebSocket, ip: string): void {
+  #leave(socket: Viewer, ip: string): void {
     this.#connections.release(ip);
     const live = this.#socketDoc.get(socket);
     if (!live || !live.viewers.delete(socket)) return;

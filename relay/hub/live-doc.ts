@@ -1,6 +1,6 @@
 // A doc that has viewers on this instance: its cells in memory (so a snapshot or a resume
 // costs no store read), its viewers, its most recent delta frames and its presence counts.
-import type { WebSocket } from 'ws';
+import type { Viewer } from './viewer.ts';
 import { intersect, parseA1, type Rect } from '../../protocol/a1.ts';
 import type { Access, DeltaFrame, SharedRange, ShareSnapshot, SnapshotFrame, ViewSettings } from '../../protocol/wire.ts';
 import type { Delta, DocRecord } from '../store/store.ts';
@@ -16,7 +16,7 @@ interface LiveRange extends SharedRange {
 export class LiveDoc {
   readonly docId: string;
   readonly shareId: string;
-  readonly viewers = new Set<WebSocket>();
+  readonly viewers = new Set<Viewer>();
   /** Viewers between arriving and being added; the doc stays loaded for them. */
   joining = 0;
   epoch = 0;

@@ -1,5 +1,7 @@
 // The docs in memory on this instance: each loaded once however many viewers ask at the same
-// time, found by doc or share id, and unloaded when nobody watches it any more.
+// time, found by doc or share id, and unloaded when nobody watches it any more. A loaded doc's
+// deltas from other instances are followed on the bus; an unloaded one's are not.
+import type { Bus } from '../bus/bus.ts';
 import type { DocRecord, Store } from '../store/store.ts';
 import type { HubMetrics } from './hub.ts';
 import { LiveDoc } from './live-doc.ts';
@@ -13,16 +15,21 @@ export interface LoadHooks {
   unloaded(live: LiveDoc): void;
 }
 
+/** How long a load waits for the bus to confirm it follows the doc (Redis may be away: the hub catches up when it is back). */
+const FOLLOW_WAIT_MS = 1_000;
+
 export class LiveDocs {
   readonly #store: Store;
+  readonly #bus: Pick<Bus, 'follow' | 'unfollow'>;
   readonly #metrics: HubMetrics;
   readonly #hooks: LoadHooks;
   readonly #docs = new Map<string, LiveDoc>();
   readonly #byShare = new Map<string, LiveDoc>();
   readonly #loading = new Map<string, Promise<LiveDoc>>();
 
-  constructor(store: Store, metrics: HubMetrics, hooks: LoadHooks) {
+  constructor(store: Store, bus: Pick<Bus, 'follow' | 'unfollow'>, metrics: HubMetrics, hooks: LoadHooks) {
     this.#store = store;
+    this.#bus = bus;
     this.#metrics = metrics;
     this.#hooks = hooks;
   }
@@ -54,6 +61,8 @@ export class LiveDocs {
     this.#hooks.loading(doc.docId);
     const promise = (async () => {
       try {
+        // Followed before the read: a delta made after it arrives, one made before is in it.
+        await Promise.race([this.#bus.follow(doc.docId).catch(() => {}), new Promise((resolve) => setTimeout(resolve, FOLLOW_WAIT_MS).unref())]);
         const snapshot = await this.#store.readSnapshot(doc.docId);
         const live = new LiveDoc(doc, snapshot ?? { epoch: doc.epoch, seq: doc.seq, title: doc.title, ranges: [] });
         this.#docs.set(doc.docId, live);
@@ -61,6 +70,9 @@ export class LiveDocs {
         this.#metrics.docsLoaded(this.#docs.size);
         this.#hooks.loaded(live);
         return live;
+      } catch (error) {
+        this.#bus.unfollow(doc.docId);
+        throw error;
       } finally {
         this.#loading.delete(doc.docId);
       }
@@ -71,6 +83,7 @@ export class LiveDocs {
 
   unload(live: LiveDoc): void {
     this.#docs.delete(live.docId);
+    this.#bus.unfollow(live.docId);
     this.#byShare.delete(live.shareId);
     this.#metrics.docsLoaded(this.#docs.size);
     this.#hooks.unloaded(live);

@@ -1,6 +1,6 @@
 // Presence and pings: every instance tells the others how many viewers of each doc it has, each
 // doc's viewers hear the total when it changes, and a viewer that misses a ping is cut off.
-import type { WebSocket } from 'ws';
+import type { Viewer } from './viewer.ts';
 import type { PresenceFrame } from '../../protocol/wire.ts';
 import type { Bus } from '../bus/bus.ts';
 import type { Broadcast } from './broadcast.ts';
@@ -13,7 +13,7 @@ export class Presence {
   readonly #bus: Bus;
   readonly #docs: LiveDocs;
   readonly #broadcast: Broadcast;
-  readonly #unanswered = new WeakSet<WebSocket>();
+  readonly #unanswered = new WeakSet<Viewer>();
   readonly #timers: NodeJS.Timeout[];
 
   constructor(instance: string, bus: Bus, docs: LiveDocs, broadcast: Broadcast, options: HubOptions) {
@@ -45,7 +45,7 @@ export class Presence {
   }
 
   /** A viewer that joined is pinged from now on. */
-  watch(socket: WebSocket): void {
+  watch(socket: Viewer): void {
     socket.on('pong', () => this.#unanswered.delete(socket));
   }
 

@@ -6,7 +6,7 @@ import type { Bus } from '../bus/bus.ts';
 import { checkGrids, clip, countCells, toAreas } from '../cells/cells.ts';
 import type { Config } from '../config.ts';
 import { fail } from '../errors.ts';
-import type { DocRecord, Store } from '../store/store.ts';
+import { OverLimitError, type DocRecord, type Store } from '../store/store.ts';
 
 export interface IngestMetrics {
   batch(outcome: 'applied' | 'unchanged' | 'duplicate', applied: number, dropped: number): void;
@@ -48,15 +48,20 @@ export class Ingestor {
     }
     const clipped = clip(batch.grids, rects, toAreas(doc.ranges));
     const formats = clipFormats(batch.formats ?? [], doc.ranges);
-    const outcome = await this.#store.applyBatch(doc.docId, {
-      batchId: batch.batchId,
-      at: batch.at,
-      epoch: doc.epoch,
-      writes: clipped.writes,
-      areas: clipped.areas,
-      formats,
-      incoming: clipped.incoming,
-    });
+    const outcome = await this.#store
+      .applyBatch(doc.docId, {
+        batchId: batch.batchId,
+        at: batch.at,
+        epoch: doc.epoch,
+        writes: clipped.writes,
+        areas: clipped.areas,
+        formats,
+        incoming: clipped.incoming,
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof OverLimitError)) throw error;
+        throw fail('doc_too_large', `${error.message} (SHEETCAST_DOC_BYTES); nothing was applied`);
+      });
     if (!outcome) throw fail('unknown_doc', 'this doc is not published');
     const { result, delta } = outcome;
     if (delta) this.#bus.publish({ type: 'delta', delta });

@@ -9,7 +9,12 @@ export interface RelayMetrics {
   hub: HubMetrics;
   ingest: IngestMetrics;
   drive: { channelRenewalFailed(): void };
+  /** Requests answered 429 and sockets closed with 4429, by the limit they met. */
+  limits: { refused(limit: RefusedBy): void };
 }
+
+/** Each limit a request or socket can meet (sheetcast_rate_limited_total's `limit`). */
+export type RefusedBy = 'address' | 'ingest' | 'ingest_bytes' | 'socket_address' | 'socket_doc' | 'socket_frames';
 
 // The ingest routes, whose failures the ingest-errors alert watches apart from the rest of HTTP.
 const INGEST_ROUTES = new Set(['/v1/docs/:docId/edits', '/v1/docs/:docId/snapshot']);
@@ -69,6 +74,12 @@ export default fp(
       labelNames: ['status'] as const,
       registers,
     });
+    const limited = new Counter({
+      name: 'sheetcast_rate_limited_total',
+      help: 'Requests refused with 429 and live sockets closed with 4429, by the limit they met',
+      labelNames: ['limit'] as const,
+      registers,
+    });
     const renewalFailures = new Counter({
       name: 'sheetcast_drive_channel_renewal_failures_total',
       help: 'Drive channel renewals that failed and will be retried',
@@ -95,6 +106,7 @@ export default fp(
           fanout.observe(seconds);
         },
         slowConsumerClosed: () => slow.inc(),
+        limitClosed: (limit) => limited.inc({ limit: `socket_${limit}` }),
       },
       ingest: {
         batch: (outcome, cellsApplied, cellsDropped) => {
@@ -104,6 +116,7 @@ export default fp(
         },
       },
       drive: { channelRenewalFailed: () => renewalFailures.inc() },
+      limits: { refused: (limit) => limited.inc({ limit }) },
     } satisfies RelayMetrics);
 
     app.addHook('onResponse', async (request, reply) => {

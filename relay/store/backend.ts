@@ -13,6 +13,8 @@ export interface Cell extends CellWrite {
 export interface LockedDoc {
   doc: DocRecord;
   batchCount: number;
+  /** UTF-8 bytes of the doc's stored cell values. */
+  bytes: number;
 }
 
 /** A batch's answer as recorded for its id, without `duplicate`. */
@@ -22,6 +24,29 @@ export interface StoredDelta {
   seq: number;
   changes: RangeChanges[];
   formats?: RangeFormatChange[];
+}
+
+/** A batch's id, its number among the doc's batches, and its answer. */
+export interface RecordedBatch {
+  batchId: string;
+  n: number;
+  result: BatchResult;
+}
+
+/** What a group of batches changed in one doc. */
+export interface GroupWrites {
+  cells: Cell[];
+  deltas: StoredDelta[];
+  batches: RecordedBatch[];
+  seq: number;
+  batchCount: number;
+  /** Null keeps the previous one. */
+  lastEditAt: number | null;
+  /** The doc's stored value bytes after the group. */
+  bytes: number;
+  /** Deltas with seq ≤ this and batch ids numbered ≤ `batchesThrough` are forgotten. */
+  deltasThrough: number;
+  batchesThrough: number;
 }
 
 /** A published range's format as stored: JSON, with the read time that wrote it. */
@@ -38,7 +63,8 @@ export type DocSettings = DocChange & { epoch?: number };
 /** One open transaction: what it reads sees its own writes; nothing of it is seen before commit. */
 export interface StoreTransaction {
   doc(docId: string): Promise<LockedDoc | null>;
-  batchResult(docId: string, batchId: string): Promise<BatchResult | null>;
+  /** The recorded answers of those of `batchIds` the doc remembers. */
+  batchResults(docId: string, batchIds: string[]): Promise<Map<string, BatchResult>>;
   /** The stored value and `at` of each cell written, looked up by the write. */
   storedCells(docId: string, writes: CellWrite[]): Promise<(write: CellWrite) => StoredCell | undefined>;
   writeCells(docId: string, cells: Cell[]): Promise<void>;
@@ -47,12 +73,10 @@ export interface StoreTransaction {
   /** Replaces the format of each range given. */
   writeFormats(docId: string, formats: StoredFormat[]): Promise<void>;
   deleteFormats(docId: string): Promise<void>;
-  appendDelta(docId: string, delta: StoredDelta): Promise<void>;
-  recordBatch(docId: string, batchId: string, n: number, result: BatchResult): Promise<void>;
-  /** Forgets deltas with seq ≤ `deltasThrough` and batch ids numbered ≤ `batchesThrough`. */
-  prune(docId: string, deltasThrough: number, batchesThrough: number): Promise<void>;
-  /** `lastEditAt` null keeps the previous one. */
-  advance(docId: string, seq: number, batchCount: number, lastEditAt: number | null): Promise<void>;
+  /** A group's writes of one doc, as one step (one statement where the database allows). */
+  writeGroup(docId: string, writes: GroupWrites): Promise<void>;
+  /** Counts the doc's stored value bytes again (after cells moved or were deleted). */
+  recountBytes(docId: string): Promise<void>;
   updateDoc(docId: string, settings: DocSettings): Promise<void>;
   cellsIn(docId: string, area: Area): Promise<Cell[]>;
   deleteCellsIn(docId: string, area: Area): Promise<void>;
@@ -76,7 +100,8 @@ export interface StoreBackend {
    * so two transactions never deadlock); it is rolled back whole when `work` throws.
    */
   transaction<T>(docIds: string[], work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
-  createDoc(doc: NewDoc, createdAt: number): Promise<DocRecord>;
+  /** Counts the owner's docs and creates this one as one step; null when it already has `maxPerOwner`. */
+  createDoc(doc: NewDoc, createdAt: number, maxPerOwner: number): Promise<DocRecord | null>;
   getDoc(docId: string): Promise<DocRecord | null>;
   getDocByShare(shareId: string): Promise<DocRecord | null>;
   findDoc(ownerId: string, spreadsheetId: string): Promise<DocRecord | null>;

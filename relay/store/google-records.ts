@@ -55,4 +55,9 @@ export interface GoogleRecords {
   /** Channels that expire before `time` (ms since the epoch), soonest first. */
   driveChannelsExpiringBefore(time: number): Promise<DriveChannelRecord[]>;
   deleteDriveChannel(channelId: string): Promise<void>;
+  /**
+   * Takes the channel's renewal for `holder` until `until` (ms), unless another holder's claim
+   * is still running at `now`: with several relays, one renews each channel. True when taken.
+   */
+  claimDriveChannel(channelId: string, holder: string, until: number, now: number): Promise<boolean>;
 }

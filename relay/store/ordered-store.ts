@@ -1,28 +1,13 @@
 // The ordering rules, written once for every backend: group commit, re-clip, batch-id dedupe,
-// last-writer-wins, seq assignment, delta history and its pruning, and the range-change rule.
-// A backend (`backend.ts`) only runs the SQL.
+// last-writer-wins, seq assignment, delta history and its pruning (`apply-group.ts`), and the
+// range-change rule. A backend (`backend.ts`) only runs the SQL.
 import { formatA1, parseA1 } from '../../protocol/a1.ts';
-import type { PublishedRange, RangeFormatChange, SharedRange, ShareSnapshot } from '../../protocol/wire.ts';
-import { describeChanges, rangeMoves, reclip, toAreas, type RangeMove } from '../cells/cells.ts';
+import type { PublishedRange, SharedRange, ShareSnapshot } from '../../protocol/wire.ts';
+import { rangeMoves, toAreas, type RangeMove } from '../cells/cells.ts';
+import { applyGroup, rangeKey, type Queued } from './apply-group.ts';
 import type { StoreBackend, StoreTransaction, StoredFormat } from './backend.ts';
 import { GroupCommit, type Settled } from './group-commit.ts';
-import {
-  resolveWrites,
-  type Batch,
-  type BatchOutcome,
-  type Delta,
-  type DocChange,
-  type DocRecord,
-  type FormatWrite,
-  type NewDoc,
-  type Store,
-  type StoreLimits,
-} from './store.ts';
-
-interface Queued {
-  docId: string;
-  batch: Batch;
-}
+import { OverLimitError, type Batch, type BatchOutcome, type Delta, type DocChange, type DocRecord, type NewDoc, type Store, type StoreLimits } from './store.ts';
 
 export class OrderedStore implements Store {
   readonly #backend: StoreBackend;
@@ -35,8 +20,10 @@ export class OrderedStore implements Store {
     this.#limits = limits;
   }
 
-  createDoc(doc: NewDoc): Promise<DocRecord> {
-    return this.#backend.createDoc(doc, Date.now());
+  async createDoc(doc: NewDoc, maxPerOwner = Number.MAX_SAFE_INTEGER): Promise<DocRecord> {
+    const created = await this.#backend.createDoc(doc, Date.now(), maxPerOwner);
+    if (!created) throw new OverLimitError('docs_per_owner', `the owner already has ${maxPerOwner} docs`);
+    return created;
   }
 
   getDoc(docId: string): Promise<DocRecord | null> {
@@ -70,6 +57,7 @@ export class OrderedStore implements Store {
         await moveFormats(tx, docId, locked.doc.ranges, ranges);
         await moveCells(tx, docId, rangeMoves(locked.doc.ranges, ranges));
         await tx.deleteCellsOutside(docId, toAreas(ranges));
+        await tx.recountBytes(docId);
         await tx.updateDoc(docId, { ...change, epoch: locked.doc.epoch + 1 });
       }
       return (await tx.doc(docId))!.doc;
@@ -90,18 +78,14 @@ export class OrderedStore implements Store {
   async #commit(group: Queued[]): Promise<Settled<BatchOutcome | null>[]> {
     const docIds = [...new Set(group.map((q) => q.docId))].sort();
     try {
-      const outcomes = await this.#backend.transaction(docIds, async (tx) => {
-        const out: (BatchOutcome | null)[] = [];
-        for (const q of group) out.push(await this.#applyOne(tx, q.docId, q.batch));
-        return out;
-      });
+      const outcomes = await this.#backend.transaction(docIds, (tx) => applyGroup(tx, group, this.#limits));
       return outcomes.map((ok) => ({ ok }));
     } catch (error) {
       if (group.length === 1) return [{ error }];
       const settled: Settled<BatchOutcome | null>[] = [];
       for (const q of group) {
         settled.push(
-          await this.#backend.transaction([q.docId], (tx) => this.#applyOne(tx, q.docId, q.batch)).then(
+          await this.#backend.transaction([q.docId], async (tx) => (await applyGroup(tx, [q], this.#limits))[0]!).then(
             (ok) => ({ ok }),
             (error: unknown) => ({ error }),
           ),
@@ -109,35 +93,6 @@ export class OrderedStore implements Store {
       }
       return settled;
     }
-  }
-
-  async #applyOne(tx: StoreTransaction, docId: string, clipped: Batch): Promise<BatchOutcome | null> {
-    const locked = await tx.doc(docId);
-    if (!locked) return null;
-    const { doc } = locked;
-    // Clipped under ranges another instance changed since: nothing outside the current ones is written.
-    const batch = doc.epoch === clipped.epoch ? clipped : { ...reclip(clipped, doc.ranges), formats: clipped.formats.filter((f) => published(f, doc.ranges)) };
-    const prior = await tx.batchResult(docId, batch.batchId);
-    if (prior) return { result: { ...prior, duplicate: true }, delta: null };
-
-    const { keep, changed } = resolveWrites(batch.writes, batch.at, await tx.storedCells(docId, batch.writes));
-    await tx.writeCells(docId, keep.map((w) => ({ ...w, at: batch.at })));
-
-    const formats = await applyFormats(tx, docId, batch.formats, batch.at);
-
-    let delta: Delta | null = null;
-    const changedAny = changed.length > 0 || formats.length > 0;
-    const seq = changedAny ? doc.seq + 1 : doc.seq;
-    if (changedAny) {
-      delta = { docId, epoch: doc.epoch, seq, changes: describeChanges(batch.areas, changed), ...(formats.length > 0 && { formats }) };
-      await tx.appendDelta(docId, delta);
-    }
-    const n = locked.batchCount + 1;
-    await tx.advance(docId, seq, n, changedAny ? Date.now() : null);
-    const result = { seq, applied: changed.length, dropped: batch.incoming - changed.length };
-    await tx.recordBatch(docId, batch.batchId, n, result);
-    await tx.prune(docId, seq - this.#limits.historyLimit, n - this.#limits.batchIdLimit);
-    return { result: { ...result, duplicate: false }, delta };
   }
 
   readSnapshot(docId: string): Promise<ShareSnapshot | null> {
@@ -187,28 +142,6 @@ async function moveCells(tx: StoreTransaction, docId: string, moves: RangeMove[]
     const dc = to.rect.left - from.rect.left;
     await tx.writeCells(docId, cells.map((c) => ({ sheet: to.sheet, row: c.row + dr, col: c.col + dc, value: c.value, at: c.at })));
   }
-}
-
-const rangeKey = (r: { sheet: string; range: string }) => `${r.range}!${r.sheet}`;
-const published = (f: FormatWrite, ranges: PublishedRange[]) => ranges.some((r) => r.sheet === f.sheet && r.range === f.range);
-
-/**
- * Last writer wins per range, by `at`, as for cells: a format read before the stored one is
- * dropped. Returns the formats that differ from what was stored.
- */
-async function applyFormats(tx: StoreTransaction, docId: string, incoming: FormatWrite[], at: number): Promise<RangeFormatChange[]> {
-  if (incoming.length === 0) return [];
-  const stored = new Map((await tx.formats(docId)).map((f) => [rangeKey(f), f]));
-  const keep: StoredFormat[] = [];
-  const changed: RangeFormatChange[] = [];
-  for (const f of incoming) {
-    const current = stored.get(rangeKey(f));
-    if (current && current.at > at) continue;
-    keep.push({ ...f, at });
-    if (current?.body !== f.body) changed.push({ sheet: f.sheet, range: f.range, format: JSON.parse(f.body) });
-  }
-  await tx.writeFormats(docId, keep);
-  return changed;
 }
 
 /** Formats follow their ranges as cells do (`rangeMoves`); those of ranges no longer published go. */

@@ -1,5 +1,6 @@
 // The Postgres connection pool, shared by the doc store and the Google records, and its schema.
 import pg from 'pg';
+import { webhooksTable } from './sql-webhook-records.ts';
 
 const MIGRATIONS = [
   `CREATE TABLE docs (
@@ -51,6 +52,13 @@ const MIGRATIONS = [
      doc_id TEXT NOT NULL, sheet TEXT NOT NULL, range TEXT NOT NULL, body TEXT NOT NULL, at BIGINT NOT NULL,
      PRIMARY KEY (doc_id, range, sheet)
    );`,
+  `ALTER TABLE docs ADD COLUMN bytes BIGINT NOT NULL DEFAULT 0;
+   UPDATE docs SET bytes = (SELECT coalesce(sum(octet_length(value)), 0) FROM cells WHERE cells.doc_id = docs.doc_id);`,
+  // With several relays, one renews each Drive channel: a claim with an expiry on its row.
+  `ALTER TABLE drive_channels ADD COLUMN renewing_by TEXT;
+   ALTER TABLE drive_channels ADD COLUMN renewing_until BIGINT;`,
+  // Webhooks: each endpoint with its delivery cursor and lease (the queue is the delta history).
+  webhooksTable('BIGINT'),
 ];
 
 // BIGINT columns hold ms since the epoch and seqs: far below 2^53, so plain numbers are exact.

@@ -86,4 +86,12 @@ export class PostgresGoogleRecords implements GoogleRecords {
   deleteDriveChannel(channelId: string): Promise<void> {
     return this.#run('DELETE FROM drive_channels WHERE channel_id = $1', [channelId]);
   }
+
+  async claimDriveChannel(channelId: string, holder: string, until: number, now: number): Promise<boolean> {
+    const { rowCount } = await this.#pool.query(
+      'UPDATE drive_channels SET renewing_by = $1, renewing_until = $2 WHERE channel_id = $3 AND (renewing_until IS NULL OR renewing_until < $4 OR renewing_by = $1)',
+      [holder, until, channelId, now],
+    );
+    return rowCount === 1;
+  }
 }

@@ -3,7 +3,7 @@
 // its cells, delta and batch id, whichever instance takes the edit.
 import type pg from 'pg';
 import type { Area, CellWrite } from '../cells/cells.ts';
-import type { BatchResult, Cell, SnapshotReader, StoreBackend, StoreTransaction, StoredDelta, StoredFormat } from './backend.ts';
+import type { BatchResult, Cell, GroupWrites, SnapshotReader, StoreBackend, StoreTransaction, StoredDelta, StoredFormat } from './backend.ts';
 import { inTransaction, type Client } from './postgres-connection.ts';
 import { settingColumns, toDoc, toStoredDelta, type DeltaRow, type DocRow } from './rows.ts';
 import type { DocRecord, NewDoc, StoredCell } from './store.ts';
@@ -26,22 +26,31 @@ export class PostgresBackend implements StoreBackend {
 
   transaction<T>(docIds: string[], work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
     return inTransaction(this.#pool, 'BEGIN', async (c) => {
-      // Locked in one order on every instance, so two groups never deadlock.
-      if (docIds.length > 0) await c.query('SELECT 1 FROM docs WHERE doc_id = ANY($1) ORDER BY doc_id FOR UPDATE', [docIds]);
-      return work(transactionOps(c));
+      // Locked in one order on every instance, so two groups never deadlock; the rows read by the lock serve the first read of each.
+      const locked = new Map<string, DocRow>();
+      if (docIds.length > 0) {
+        const { rows } = await c.query<DocRow>('SELECT * FROM docs WHERE doc_id = ANY($1) ORDER BY doc_id FOR UPDATE', [docIds]);
+        for (const row of rows) locked.set(row.doc_id, row);
+      }
+      return work(transactionOps(c, locked));
     });
   }
 
-  async createDoc(doc: NewDoc, createdAt: number): Promise<DocRecord> {
-    const { rows } = await this.#pool.query<DocRow>(
-      `INSERT INTO docs (doc_id, share_id, owner_id, spreadsheet_id, title, ranges, access, allow, view, ingest_key_hash, epoch, seq, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, 0, $11) RETURNING *`,
-      [
-        doc.docId, doc.shareId, doc.ownerId, doc.spreadsheetId, doc.title, JSON.stringify(doc.ranges),
-        doc.access, JSON.stringify(doc.allow), JSON.stringify(doc.view ?? {}), doc.ingestKeyHash, createdAt,
-      ],
-    );
-    return toDoc(rows[0]!);
+  /** The owner's publishes wait on one lock, so each counts what the one before it committed. */
+  createDoc(doc: NewDoc, createdAt: number, maxPerOwner: number): Promise<DocRecord | null> {
+    return inTransaction(this.#pool, 'BEGIN', async (c) => {
+      await c.query("SELECT pg_advisory_xact_lock(hashtext('sheetcast owner ' || $1))", [doc.ownerId]);
+      return one(
+        c,
+        `INSERT INTO docs (doc_id, share_id, owner_id, spreadsheet_id, title, ranges, access, allow, view, ingest_key_hash, epoch, seq, created_at)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, 0, $11 WHERE (SELECT count(*) FROM docs WHERE owner_id = $3) < $12 RETURNING *`,
+        [
+          doc.docId, doc.shareId, doc.ownerId, doc.spreadsheetId, doc.title, JSON.stringify(doc.ranges),
+          doc.access, JSON.stringify(doc.allow), JSON.stringify(doc.view ?? {}), doc.ingestKeyHash, createdAt, maxPerOwner,
+        ],
+        toDoc,
+      );
+    });
   }
 
   getDoc(docId: string): Promise<DocRecord | null> {
@@ -90,11 +99,19 @@ export class PostgresBackend implements StoreBackend {
   }
 }
 
-function transactionOps(c: Client): StoreTransaction {
+function transactionOps(c: Client, locked: Map<string, DocRow>): StoreTransaction {
+  const lockedDoc = (row: DocRow) => ({ doc: toDoc(row), batchCount: row.batch_count, bytes: row.bytes });
   return {
-    doc: (docId) => one(c, 'SELECT * FROM docs WHERE doc_id = $1', [docId], (row: DocRow) => ({ doc: toDoc(row), batchCount: row.batch_count })),
-    batchResult: (docId, batchId) =>
-      one(c, 'SELECT result FROM batches WHERE doc_id = $1 AND batch_id = $2', [docId, batchId], (r) => JSON.parse(r.result) as BatchResult),
+    doc: async (docId) => {
+      // The row as the lock read it, once: a later read (after an update) asks again.
+      const row = locked.get(docId);
+      locked.delete(docId);
+      return row ? lockedDoc(row) : one(c, 'SELECT * FROM docs WHERE doc_id = $1', [docId], lockedDoc);
+    },
+    batchResults: async (docId, batchIds) => {
+      const { rows } = await c.query<{ batch_id: string; result: string }>('SELECT batch_id, result FROM batches WHERE doc_id = $1 AND batch_id = ANY($2)', [docId, batchIds]);
+      return new Map(rows.map((r) => [r.batch_id, JSON.parse(r.result) as BatchResult]));
+    },
     storedCells: (docId, writes) => storedCells(c, docId, writes),
     writeCells: (docId, cells) => upsertCells(c, docId, cells),
     formats: (docId) => storedFormats(c, docId),
@@ -109,22 +126,9 @@ function transactionOps(c: Client): StoreTransaction {
     deleteFormats: async (docId) => {
       await c.query('DELETE FROM formats WHERE doc_id = $1', [docId]);
     },
-    appendDelta: async (docId, delta) => {
-      await c.query('INSERT INTO deltas (doc_id, seq, changes, formats) VALUES ($1, $2, $3, $4)', [
-        docId, delta.seq, JSON.stringify(delta.changes), delta.formats ? JSON.stringify(delta.formats) : null,
-      ]);
-    },
-    recordBatch: async (docId, batchId, n, result) => {
-      await c.query('INSERT INTO batches (doc_id, batch_id, n, result) VALUES ($1, $2, $3, $4)', [docId, batchId, n, JSON.stringify(result)]);
-    },
-    prune: async (docId, deltasThrough, batchesThrough) => {
-      await c.query(
-        'WITH old AS (DELETE FROM deltas WHERE doc_id = $1 AND seq <= $2) DELETE FROM batches WHERE doc_id = $1 AND n <= $3',
-        [docId, deltasThrough, batchesThrough],
-      );
-    },
-    advance: async (docId, seq, batchCount, lastEditAt) => {
-      await c.query('UPDATE docs SET seq = $1, batch_count = $2, last_edit_at = COALESCE($3, last_edit_at) WHERE doc_id = $4', [seq, batchCount, lastEditAt, docId]);
+    writeGroup: (docId, w) => writeGroup(c, docId, w),
+    recountBytes: async (docId) => {
+      await c.query('UPDATE docs SET bytes = (SELECT coalesce(sum(octet_length(value)), 0) FROM cells WHERE doc_id = $1) WHERE doc_id = $1', [docId]);
     },
     updateDoc: async (docId, settings) => {
       const set = settingColumns(settings);
@@ -155,6 +159,38 @@ function transactionOps(c: Client): StoreTransaction {
 
 async function storedFormats(c: Client, docId: string): Promise<StoredFormat[]> {
   return (await c.query<StoredFormat>('SELECT sheet, range, body, at FROM formats WHERE doc_id = $1', [docId])).rows;
+}
+
+/**
+ * A group's writes of one doc in one statement (one round trip while the row is locked): cells,
+ * deltas and batch ids inserted, old history and ids pruned, the doc advanced. The statement's
+ * parts share one snapshot, so the pruning never sees the rows it inserts; a batch id past the
+ * limit is pruned by the next group.
+ */
+async function writeGroup(c: Client, docId: string, w: GroupWrites): Promise<void> {
+  await c.query(
+    `WITH written AS (
+       INSERT INTO cells (doc_id, sheet, row, col, value, at)
+       SELECT $1, * FROM unnest($2::text[], $3::int[], $4::int[], $5::text[], $6::bigint[])
+       ON CONFLICT (doc_id, sheet, row, col) DO UPDATE SET value = excluded.value, at = excluded.at
+     ), sequenced AS (
+       INSERT INTO deltas (doc_id, seq, changes, formats) SELECT $1, * FROM unnest($7::bigint[], $8::text[], $9::text[])
+     ), recorded AS (
+       INSERT INTO batches (doc_id, batch_id, n, result) SELECT $1, * FROM unnest($10::text[], $11::bigint[], $12::text[])
+     ), old_deltas AS (
+       DELETE FROM deltas WHERE doc_id = $1 AND seq <= $13
+     ), old_batches AS (
+       DELETE FROM batches WHERE doc_id = $1 AND n <= $14
+     )
+     UPDATE docs SET seq = $15, batch_count = $16, last_edit_at = COALESCE($17, last_edit_at), bytes = $18 WHERE doc_id = $1`,
+    [
+      docId,
+      w.cells.map((x) => x.sheet), w.cells.map((x) => x.row), w.cells.map((x) => x.col), w.cells.map((x) => x.value), w.cells.map((x) => x.at),
+      w.deltas.map((d) => d.seq), w.deltas.map((d) => JSON.stringify(d.changes)), w.deltas.map((d) => (d.formats ? JSON.stringify(d.formats) : null)),
+      w.batches.map((b) => b.batchId), w.batches.map((b) => b.n), w.batches.map((b) => JSON.stringify(b.result)),
+      w.deltasThrough, w.batchesThrough, w.seq, w.batchCount, w.lastEditAt, w.bytes,
+    ],
+  );
 }
 
 /** The stored value and read time of each cell a batch writes, in one query. */

@@ -18,6 +18,7 @@ export interface DocRow {
   epoch: number;
   seq: number;
   batch_count: number;
+  bytes: number;
   created_at: number;
   last_edit_at: number | null;
 }

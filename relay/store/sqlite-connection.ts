@@ -3,6 +3,7 @@
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { webhooksTable } from './sql-webhook-records.ts';
 
 const MIGRATIONS = [
   `CREATE TABLE docs (
@@ -73,6 +74,14 @@ const MIGRATIONS = [
      doc_id TEXT NOT NULL, sheet TEXT NOT NULL, range TEXT NOT NULL, body TEXT NOT NULL, at INTEGER NOT NULL,
      PRIMARY KEY (doc_id, range, sheet)
    ) WITHOUT ROWID;`,
+  // The UTF-8 bytes of each doc's values, kept with its cells so a write past the limit is refused in its transaction.
+  `ALTER TABLE docs ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
+   UPDATE docs SET bytes = (SELECT coalesce(sum(length(CAST(value AS BLOB))), 0) FROM cells WHERE cells.doc_id = docs.doc_id);`,
+  // With several relays, one renews each Drive channel: a claim with an expiry on its row.
+  `ALTER TABLE drive_channels ADD COLUMN renewing_by TEXT;
+   ALTER TABLE drive_channels ADD COLUMN renewing_until INTEGER;`,
+  // Webhooks: each endpoint with its delivery cursor and lease (the queue is the delta history).
+  webhooksTable('INTEGER'),
 ];
 
 // The store awaits between a transaction's statements, so others wait at a gate meanwhile: none

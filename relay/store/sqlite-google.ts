@@ -38,6 +38,9 @@ export class SqliteGoogleRecords implements GoogleRecords {
       channelsOf: db.prepare('SELECT * FROM drive_channels WHERE doc_id = ? ORDER BY expires_at'),
       channelsExpiring: db.prepare('SELECT * FROM drive_channels WHERE expires_at < ? ORDER BY expires_at'),
       deleteChannel: db.prepare('DELETE FROM drive_channels WHERE channel_id = ?'),
+      claimChannel: db.prepare(
+        'UPDATE drive_channels SET renewing_by = ?, renewing_until = ? WHERE channel_id = ? AND (renewing_until IS NULL OR renewing_until < ? OR renewing_by = ?)',
+      ),
     };
   }
 
@@ -102,5 +105,9 @@ export class SqliteGoogleRecords implements GoogleRecords {
 
   deleteDriveChannel(channelId: string): Promise<void> {
     return this.#run('deleteChannel', channelId);
+  }
+
+  claimDriveChannel(channelId: string, holder: string, until: number, now: number): Promise<boolean> {
+    return this.#connection.run(() => Number(this.#sql.claimChannel!.run(holder, until, channelId, now, holder).changes) === 1);
   }
 }

@@ -20,9 +20,10 @@ export class SqliteBackend implements StoreBackend {
     this.connection = new SqliteConnection(path);
     const db = this.connection.db;
     const sql = (this.#sql = {
+      // Counted and inserted in one statement, so publishes racing each other cannot pass the cap.
       insertDoc: db.prepare(
         `INSERT INTO docs (doc_id, share_id, owner_id, spreadsheet_id, title, ranges, access, allow, view, ingest_key_hash, epoch, seq, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0, ?)`,
+         SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0, ? WHERE (SELECT count(*) FROM docs WHERE owner_id = ?) < ?`,
       ),
       docById: db.prepare('SELECT * FROM docs WHERE doc_id = ?'),
       docByShare: db.prepare('SELECT * FROM docs WHERE share_id = ?'),
@@ -49,7 +50,8 @@ export class SqliteBackend implements StoreBackend {
       pruneDeltas: db.prepare('DELETE FROM deltas WHERE doc_id = ? AND seq <= ?'),
       dropDeltas: db.prepare('DELETE FROM deltas WHERE doc_id = ?'),
       deltasAfter: db.prepare('SELECT seq, changes, formats FROM deltas WHERE doc_id = ? AND seq > ? AND seq <= ? ORDER BY seq'),
-      advance: db.prepare('UPDATE docs SET seq = ?, batch_count = ?, last_edit_at = COALESCE(?, last_edit_at) WHERE doc_id = ?'),
+      advance: db.prepare('UPDATE docs SET seq = ?, batch_count = ?, last_edit_at = COALESCE(?, last_edit_at), bytes = ? WHERE doc_id = ?'),
+      recountBytes: db.prepare('UPDATE docs SET bytes = (SELECT coalesce(sum(length(CAST(value AS BLOB))), 0) FROM cells WHERE doc_id = ?1) WHERE doc_id = ?1'),
     });
     // A snapshot reads every cell of its ranges: rows as arrays rather than objects halve that.
     sql.valuesIn!.setReturnArrays(true);
@@ -76,11 +78,15 @@ export class SqliteBackend implements StoreBackend {
     return {
       doc: async (docId): Promise<LockedDoc | null> => {
         const row = sql.docById!.get(docId) as DocRow | undefined;
-        return row ? { doc: toDoc(row), batchCount: row.batch_count } : null;
+        return row ? { doc: toDoc(row), batchCount: row.batch_count, bytes: row.bytes } : null;
       },
-      batchResult: async (docId, batchId) => {
-        const row = sql.batch!.get(docId, batchId) as { result: string } | undefined;
-        return row ? (JSON.parse(row.result) as BatchResult) : null;
+      batchResults: async (docId, batchIds) => {
+        const found = new Map<string, BatchResult>();
+        for (const batchId of batchIds) {
+          const row = sql.batch!.get(docId, batchId) as { result: string } | undefined;
+          if (row) found.set(batchId, JSON.parse(row.result) as BatchResult);
+        }
+        return found;
       },
       // Looked up one by one as last-writer-wins asks: an indexed read costs less than building a map.
       storedCells: async (docId) => (w: CellWrite) => sql.cell!.get(docId, w.sheet, w.row, w.col) as StoredCell | undefined,
@@ -92,14 +98,15 @@ export class SqliteBackend implements StoreBackend {
         for (const f of formats) sql.upsertFormat!.run(docId, f.sheet, f.range, f.body, f.at);
       },
       deleteFormats: async (docId) => void sql.deleteFormats!.run(docId),
-      appendDelta: async (docId, delta) =>
-        void sql.insertDelta!.run(docId, delta.seq, JSON.stringify(delta.changes), delta.formats ? JSON.stringify(delta.formats) : null),
-      recordBatch: async (docId, batchId, n, result) => void sql.insertBatch!.run(docId, batchId, n, JSON.stringify(result)),
-      prune: async (docId, deltasThrough, batchesThrough) => {
-        sql.pruneDeltas!.run(docId, deltasThrough);
-        sql.pruneBatches!.run(docId, batchesThrough);
+      writeGroup: async (docId, w) => {
+        for (const c of w.cells) sql.upsertCell!.run(docId, c.sheet, c.row, c.col, c.value, c.at);
+        for (const d of w.deltas) sql.insertDelta!.run(docId, d.seq, JSON.stringify(d.changes), d.formats ? JSON.stringify(d.formats) : null);
+        for (const b of w.batches) sql.insertBatch!.run(docId, b.batchId, b.n, JSON.stringify(b.result));
+        sql.advance!.run(w.seq, w.batchCount, w.lastEditAt, w.bytes, docId);
+        sql.pruneDeltas!.run(docId, w.deltasThrough);
+        sql.pruneBatches!.run(docId, w.batchesThrough);
       },
-      advance: async (docId, seq, batchCount, lastEditAt) => void sql.advance!.run(seq, batchCount, lastEditAt, docId),
+      recountBytes: async (docId) => void sql.recountBytes!.run(docId),
       updateDoc: async (docId, settings) => updateDoc(this.connection, docId, settings),
       cellsIn: async (docId, area) => sql.cellsIn!.all(...areaArgs(docId, area)) as unknown as Cell[],
       deleteCellsIn: async (docId, area) => void sql.deleteIn!.run(...areaArgs(docId, area)),
@@ -116,13 +123,13 @@ export class SqliteBackend implements StoreBackend {
     };
   }
 
-  createDoc(doc: NewDoc, createdAt: number): Promise<DocRecord> {
+  createDoc(doc: NewDoc, createdAt: number, maxPerOwner: number): Promise<DocRecord | null> {
     return this.connection.run(() => {
-      this.#sql.insertDoc!.run(
+      const { changes } = this.#sql.insertDoc!.run(
         doc.docId, doc.shareId, doc.ownerId, doc.spreadsheetId, doc.title, JSON.stringify(doc.ranges),
-        doc.access, JSON.stringify(doc.allow), JSON.stringify(doc.view ?? {}), doc.ingestKeyHash, createdAt,
+        doc.access, JSON.stringify(doc.allow), JSON.stringify(doc.view ?? {}), doc.ingestKeyHash, createdAt, doc.ownerId, maxPerOwner,
       );
-      return this.#doc(doc.docId)!;
+      return changes > 0 ? this.#doc(doc.docId) : null;
     });
   }
 

@@ -78,10 +78,24 @@ export interface BatchOutcome {
 export interface StoreLimits {
   historyLimit: number;
   batchIdLimit: number;
+  /** UTF-8 bytes of cell values one doc may hold (unbounded when not given). */
+  docBytes?: number;
+}
+
+/** A write refused whole because it would pass a limit the store keeps in its transaction. */
+export class OverLimitError extends Error {
+  readonly limit: 'doc_bytes' | 'docs_per_owner';
+
+  constructor(limit: OverLimitError['limit'], message: string) {
+    super(message);
+    this.name = 'OverLimitError';
+    this.limit = limit;
+  }
 }
 
 export interface Store {
-  createDoc(doc: NewDoc): Promise<DocRecord>;
+  /** Throws OverLimitError when the owner already has `maxPerOwner` docs (counted and created as one step). */
+  createDoc(doc: NewDoc, maxPerOwner?: number): Promise<DocRecord>;
   getDoc(docId: string): Promise<DocRecord | null>;
   getDocByShare(shareId: string): Promise<DocRecord | null>;
   findDoc(ownerId: string, spreadsheetId: string): Promise<DocRecord | null>;
@@ -90,7 +104,7 @@ export interface Store {
   updateDoc(docId: string, change: DocChange): Promise<DocRecord | null>;
   /** Deletes the doc with its cells, history and batch ids. False when there was none. */
   deleteDoc(docId: string): Promise<boolean>;
-  /** Applies a batch last-writer-wins by `at`; null when the doc does not exist. */
+  /** Applies a batch last-writer-wins by `at`; null when the doc does not exist. Throws OverLimitError, changing nothing, when it would store more than `docBytes`. */
   applyBatch(docId: string, batch: Batch): Promise<BatchOutcome | null>;
   readSnapshot(docId: string): Promise<ShareSnapshot | null>;
   /** The deltas after `afterSeq` in `epoch`, or null when they cannot all be given. */
@@ -108,20 +122,25 @@ export interface StoredCell {
 /**
  * Last-writer-wins by `at`, per cell: a write older than the stored cell is dropped; a write at
  * the same or a later time is kept (its `at` is recorded even when the value is unchanged, so a
- * late older write cannot undo it). `changed` are the kept writes whose value differs.
+ * late older write cannot undo it). `changed` are the kept writes whose value differs; `growth`
+ * is how many UTF-8 bytes of values they add to what the doc held (negative when it shrinks).
  */
 export function resolveWrites(
   writes: CellWrite[],
   at: number,
   stored: (w: CellWrite) => StoredCell | undefined,
-): { keep: CellWrite[]; changed: CellWrite[] } {
+): { keep: CellWrite[]; changed: CellWrite[]; growth: number } {
   const keep: CellWrite[] = [];
   const changed: CellWrite[] = [];
+  let growth = 0;
   for (const w of writes) {
     const current = stored(w);
     if (current && current.at > at) continue;
     keep.push(w);
-    if ((current?.value ?? '') !== w.value) changed.push(w);
+    const old = current?.value ?? '';
+    if (old === w.value) continue;
+    changed.push(w);
+    growth += Buffer.byteLength(w.value) - Buffer.byteLength(old);
   }
-  return { keep, changed };
+  return { keep, changed, growth };
 }

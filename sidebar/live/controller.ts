@@ -2,8 +2,8 @@
 // owns the socket (through LiveClient) and asks the host to update when either changes.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { DeltaFrame, SnapshotFrame } from '../../protocol/wire.ts';
-import { LiveClient } from './client.ts';
-import type { LiveState } from './client.ts';
+import { LiveClient } from '../../client/src/live-client.ts';
+import type { LiveState } from '../../client/src/live-client.ts';
 import { SheetModel } from './sheet.ts';
 
 export interface LiveControllerOptions {
@@ -51,6 +51,7 @@ export class LiveController implements ReactiveController {
     this._client = null;
     this.model.title = '';
     this.model.tabs = [];
+    this.model.view = {};
     this.state = { status: 'connecting', message: '', viewers: null, closeCode: null };
     if (share) {
       const cells = this._options.cells !== false;

@@ -1,8 +1,11 @@
 // The published ranges as the view holds them: one tab per range, cells as display strings,
-// and per-row versions so the element re-renders only the rows a delta touched.
+// per-row versions so the element re-renders only the rows a delta touched, and each range's
+// format (a format change re-renders the tab's rows, like a value change re-renders its row).
 import { intersect, parseA1 } from '../../protocol/a1.ts';
 import type { Rect } from '../../protocol/a1.ts';
-import type { DeltaFrame, RangeValues, SnapshotFrame } from '../../protocol/wire.ts';
+import type { DeltaFrame, RangeFormat, SharedRange, SnapshotFrame, ViewSettings } from '../../protocol/wire.ts';
+import { readFormat } from './format.ts';
+import type { SheetFormat } from './format.ts';
 
 export interface SheetTab {
   /** `Sheet1!A1:D10`: unique within a doc, used as the tab's label and key. */
@@ -13,15 +16,25 @@ export interface SheetTab {
   readonly values: string[][];
   /** Bumped whenever a cell of the row changes; rows whose version is unchanged are not re-rendered. */
   readonly rowVersions: number[];
+  /** Bumped whenever any cell changes: what was worked out from the values (the sorted rows) is stale. */
+  version: number;
   /** `performance.now()` of each cell's last change, 0 when it never changed on screen. */
   readonly changedAt: number[][];
   /** How often each cell changed; its parity restarts the highlight animation on every change. */
   readonly changes: number[][];
+  /** The range's look; plain cells when the publisher sends no format. */
+  format: SheetFormat;
+  /** Bumped whenever the format changes: every row of the tab is rendered again. */
+  formatVersion: number;
+  /** The format as it arrived, to tell a real change from a repeat. */
+  formatJson: string;
 }
 
 export class SheetModel {
   title = '';
   tabs: SheetTab[] = [];
+  /** The publisher's view settings from the last snapshot. */
+  view: ViewSettings = {};
 
   /**
    * Replaces everything with a snapshot. When the ranges are the same as before (a resync after
@@ -29,6 +42,7 @@ export class SheetModel {
    */
   loadSnapshot(frame: SnapshotFrame, now: number): number {
     this.title = frame.title;
+    this.view = frame.view ?? {};
     const sameRanges =
       frame.ranges.length === this.tabs.length &&
       frame.ranges.every((r, i) => r.sheet === this.tabs[i]!.sheet && r.range === this.tabs[i]!.range);
@@ -42,6 +56,7 @@ export class SheetModel {
     let changed = 0;
     frame.ranges.forEach((r, i) => {
       changed += applyRect(this.tabs[i]!, this.tabs[i]!.rect, r.values, now);
+      setFormat(this.tabs[i]!, r.format);
     });
     return changed;
   }
@@ -62,11 +77,15 @@ export class SheetModel {
         changed += applyRect(tab, overlap, part, now);
       }
     }
+    // A format names its range exactly as published and replaces that range's whole format.
+    for (const change of frame.formats ?? []) {
+      for (const tab of this.tabs) if (tab.sheet === change.sheet && tab.range === change.range) setFormat(tab, change.format);
+    }
     return changed;
   }
 }
 
-function newTab(r: RangeValues): SheetTab | null {
+function newTab(r: SharedRange): SheetTab | null {
   const rect = parseA1(r.range);
   if (!rect) return null;
   const height = rect.bottom - rect.top + 1;
@@ -80,9 +99,21 @@ function newTab(r: RangeValues): SheetTab | null {
     rect,
     values: grid((i, j) => r.values[i]?.[j] ?? ''),
     rowVersions: new Array<number>(height).fill(0),
+    version: 0,
     changedAt: grid(() => 0),
     changes: grid(() => 0),
+    format: readFormat(r.format, height, width),
+    formatVersion: 0,
+    formatJson: JSON.stringify(r.format ?? null),
   };
+}
+
+function setFormat(tab: SheetTab, format: RangeFormat | undefined): void {
+  const json = JSON.stringify(format ?? null);
+  if (json === tab.formatJson) return;
+  tab.format = readFormat(format, tab.values.length, tab.values[0]?.length ?? 0);
+  tab.formatJson = json;
+  tab.formatVersion++;
 }
 
 /** Writes a rectangle of values (null: unchanged) at `at` inside the tab; counts real changes. */
@@ -102,7 +133,10 @@ function applyRect(tab: SheetTab, at: Rect, values: (string | null)[][], now: nu
       rowChanged = true;
       changed++;
     });
-    if (rowChanged) tab.rowVersions[r]!++;
+    if (rowChanged) {
+      tab.rowVersions[r]!++;
+      tab.version++;
+    }
   });
   return changed;
 }

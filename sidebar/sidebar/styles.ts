@@ -64,6 +64,7 @@ export const sidebarStyles = css`
   }
   input[type='text'],
   input[type='url'],
+  select,
   textarea {
     width: 100%;
     padding: 6px 8px;
@@ -181,5 +182,8 @@ export const sidebarStyles = css`
     display: flex;
     gap: 8px;
     flex-wrap: wrap;
+  }
+  [hidden] {
+    display: none !important;
   }
 `;

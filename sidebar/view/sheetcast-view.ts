@@ -1,24 +1,22 @@
 import { LitElement, html, nothing } from 'lit';
 import type { PropertyValues, TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { guard } from 'lit/directives/guard.js';
-import { styleMap } from 'lit/directives/style-map.js';
-import { columnLetters } from '../../protocol/a1.ts';
 import { CloseCode } from '../../protocol/wire.ts';
 import { LiveController } from '../live/controller.ts';
-import type { LiveStatus } from '../live/client.ts';
+import type { LiveStatus } from '../../client/src/live-client.ts';
 import type { SheetTab } from '../live/sheet.ts';
+import { AutoScroll } from './board.ts';
+import { renderTable, stickFrozen } from './grid.ts';
+import { resolveModes, switchAttribute, themeAttribute } from './modes.ts';
+import type { Theme, ViewModes } from './modes.ts';
+import { orderRows, positionAt, positionTops, windowAround } from './rows.ts';
+import type { RowOrder } from './rows.ts';
 import { viewStyles } from './styles.ts';
 
-/** How long after a change a re-rendered cell keeps its highlight class (the animation is shorter). */
-const FLASH_MS = 2_000;
-/** Values longer than this are likely cut off by the column width: their full text goes in a tooltip. */
-const TOOLTIP_CHARS = 24;
 /** Ranges with more rows than this render only the rows near the visible part of the grid. */
 const WINDOW_ABOVE_ROWS = 300;
 /** Rows rendered above and below the visible ones, so that scrolling meets rendered rows. */
 const OVERSCAN_ROWS = 40;
-const NUMBER = /^[-+(]?[$€£¥]?\s?[\d.,]+\s?%?\)?$/;
 
 const STATUS_WORDS: Record<LiveStatus, string> = {
   connecting: 'Connecting…',
@@ -62,13 +60,36 @@ export class SheetcastView extends LitElement {
   /** Fill the page: a level-one heading, no border, the grid as tall as the element. */
   @property({ type: Boolean, reflect: true, attribute: 'full-page' }) accessor fullPage = false;
 
+  /** Column letters and row numbers: `chrome="off"` hides them. Absent: the publisher's choice (on). */
+  @property({ converter: switchAttribute }) accessor chrome: boolean | undefined = undefined;
+
+  /** Clicking a column header sorts the rows, in this view only. Absent: the publisher's choice (on). */
+  @property({ converter: switchAttribute }) accessor sort: boolean | undefined = undefined;
+
+  /** A box that shows only the rows containing its text. Absent: the publisher's choice (off). */
+  @property({ converter: switchAttribute }) accessor search: boolean | undefined = undefined;
+
+  /** For screens: fit to width, large type, slow auto-scroll. Absent: the publisher's choice (off). */
+  @property({ converter: switchAttribute }) accessor board: boolean | undefined = undefined;
+
+  /** `light`, `dark` or `auto` (the device's). Absent: the publisher's choice (auto). */
+  @property({ converter: themeAttribute }) accessor theme: Theme | undefined = undefined;
+
   @state() private accessor _selected = '';
-  /** In a windowed grid, the first row (0-based within the range) the scroller shows. */
-  @state() private accessor _firstVisibleRow = 0;
-  /** Measured once per windowed grid; rows have one line of text, so all are this tall. */
+  /** In a windowed grid, the first position (in the rows as shown) the scroller shows. */
+  @state() private accessor _firstVisible = 0;
+  @state() private accessor _sortColumn = -1;
+  @state() private accessor _descending = false;
+  @state() private accessor _query = '';
+  /** Measured once per windowed grid (and again when board mode changes the type); rows of one line of text are this tall. */
   private _rowHeight = 25;
   private _visibleRows = 40;
-  private _measured: SheetTab | null = null;
+  private _measured: { tab: SheetTab; board: boolean } | null = null;
+  /** Pixels above each shown position of the windowed grid, for mapping scrollTop to a row. */
+  private _tops: Float64Array | null = null;
+  private _modes: ViewModes = resolveModes({}, {});
+  private _order: { key: unknown[]; rows: RowOrder } | null = null;
+  private readonly _autoScroll = new AutoScroll(this, () => this.renderRoot.querySelector<HTMLElement>('.scroller'));
 
   private readonly _live = new LiveController(this, {
     onChange: (changed) => {
@@ -78,7 +99,18 @@ export class SheetcastView extends LitElement {
   });
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('share') || changed.has('relay')) this._live.follow(this._relayBase(), this.share);
+    if (changed.has('share') || changed.has('relay')) {
+      this._live.follow(this._relayBase(), this.share);
+      [this._sortColumn, this._query] = [-1, ''];
+    }
+    const overrides = { chrome: this.chrome, sort: this.sort, search: this.search, board: this.board, theme: this.theme };
+    const modes = resolveModes(this._live.model.view, overrides);
+    // The same object while nothing changed: rows are re-rendered only when the modes change.
+    if (JSON.stringify(modes) !== JSON.stringify(this._modes)) this._modes = modes;
+    if (!this._modes.sort) this._sortColumn = -1;
+    if (!this._modes.search) this._query = '';
+    this.dataset.theme = this._modes.theme;
+    this.toggleAttribute('data-board', this._modes.board);
   }
 
   protected override render(): TemplateResult {
@@ -89,6 +121,7 @@ export class SheetcastView extends LitElement {
     return html`<section class="frame" part="frame" aria-label=${model.title || 'Live sheet'}>
       <header>
         ${this.fullPage ? html`<h1>${title}</h1>` : html`<div class="title">${title}</div>`}
+        ${this._modes.search && tab ? this._searchBox() : nothing}
         <div class="meta">
           <span class="status ${state.status}" role="status">${STATUS_WORDS[state.status]}</span>
           ${state.viewers === null ? nothing : html`<span class="viewers">${state.viewers} ${state.viewers === 1 ? 'viewer' : 'viewers'}</span>`}
@@ -133,22 +166,27 @@ export class SheetcastView extends LitElement {
     </div>`;
   }
 
+  private _searchBox(): TemplateResult {
+    return html`<input
+      class="search"
+      type="search"
+      placeholder="Search"
+      aria-label="Search rows"
+      .value=${this._query}
+      @input=${(e: Event) => {
+        this._query = (e.target as HTMLInputElement).value;
+        // The rows shown are others now: start from the top of them.
+        this._firstVisible = 0;
+        this.renderRoot.querySelector('.scroller')?.scrollTo(0, 0);
+      }}
+    />`;
+  }
+
   private _grid(tab: SheetTab, tabbed: boolean): TemplateResult {
-    const { left, right, top } = tab.rect;
-    const letters: string[] = [];
-    for (let c = left; c <= right; c++) letters.push(columnLetters(c));
-    const now = performance.now();
-    const count = tab.values.length;
+    const order = this._orderOf(tab);
     // A long range renders only the rows around the visible ones, between two spacer rows.
-    const windowed = count > WINDOW_ABOVE_ROWS;
-    const start = windowed ? Math.min(Math.max(0, this._firstVisibleRow - OVERSCAN_ROWS), count) : 0;
-    const end = windowed ? Math.min(count, this._firstVisibleRow + this._visibleRows + OVERSCAN_ROWS) : count;
-    const rows: number[] = [];
-    for (let i = start; i < end; i++) rows.push(i);
-    const spacer = (rowCount: number) =>
-      html`<tr class="spacer" aria-hidden="true">
-        <td colspan=${letters.length + 1} style=${styleMap({ height: `${rowCount * this._rowHeight}px` })}></td>
-      </tr>`;
+    const windowed = order.rows.length > WINDOW_ABOVE_ROWS;
+    this._tops = windowed ? positionTops(order, tab.format, this._rowHeight) : null;
     return html`<div
       class="scroller"
       id="panel"
@@ -158,39 +196,57 @@ export class SheetcastView extends LitElement {
       aria-label=${tabbed ? nothing : `${tab.key}, scroll with the arrow keys`}
       @scroll=${windowed ? this._onScroll : nothing}
     >
-      <table aria-rowcount=${windowed ? count + 1 : nothing}>
-        <caption>${tab.key}</caption>
-        <thead>
-          <tr>
-            <td class="corner"></td>
-            ${letters.map((l) => html`<th scope="col">${l}</th>`)}
-          </tr>
-        </thead>
-        <tbody>
-          ${start > 0 ? spacer(start) : nothing}
-          ${rows.map((i) => guard([tab, i, tab.rowVersions[i]], () => this._row(tab, i, top + i, letters, now, windowed)))}
-          ${end < count ? spacer(count - end) : nothing}
-        </tbody>
-      </table>
+      ${renderTable({
+        tab,
+        modes: this._modes,
+        order,
+        window: windowed ? windowAround(order, tab.format, this._firstVisible, this._visibleRows, OVERSCAN_ROWS) : null,
+        tops: this._tops,
+        sortColumn: this._sortColumn,
+        descending: this._descending,
+        onSort: (column) => this._sortBy(column),
+      })}
     </div>`;
+  }
+
+  /** The rows shown, worked out again only when the values, the format, the sort or the search changed (not on scrolling). */
+  private _orderOf(tab: SheetTab): RowOrder {
+    const key = [tab, tab.version, tab.formatVersion, this._sortColumn, this._descending, this._query];
+    if (this._order && key.every((part, i) => part === this._order!.key[i])) return this._order.rows;
+    const rows = orderRows(tab.values, tab.format, { sortColumn: this._sortColumn, descending: this._descending, query: this._query });
+    this._order = { key, rows };
+    return rows;
+  }
+
+  /** Ascending, then descending, then the sheet's order again. */
+  private _sortBy(column: number): void {
+    if (this._sortColumn !== column) [this._sortColumn, this._descending] = [column, false];
+    else if (!this._descending) this._descending = true;
+    else this._sortColumn = -1;
   }
 
   private _onScroll(event: Event): void {
     const scroller = event.currentTarget as HTMLElement;
+    const tops = this._tops;
+    if (!tops) return;
     const header = scroller.querySelector('thead')?.offsetHeight ?? 0;
     this._visibleRows = Math.ceil(scroller.clientHeight / this._rowHeight) + 1;
-    const first = Math.floor(Math.max(0, scroller.scrollTop - header) / this._rowHeight);
+    const first = positionAt(tops, Math.max(0, scroller.scrollTop - header));
     // Re-render only once the view has moved a good part of the overscan, not on every pixel.
-    if (Math.abs(first - this._firstVisibleRow) >= OVERSCAN_ROWS / 4) this._firstVisibleRow = first;
+    if (Math.abs(first - this._firstVisible) >= OVERSCAN_ROWS / 4) this._firstVisible = first;
   }
 
   protected override updated(): void {
+    const table = this.renderRoot.querySelector<HTMLTableElement>('.scroller table');
+    const format = this._currentTab()?.format;
+    if (table && format) stickFrozen(table, format);
+    this._autoScroll.enabled = this._modes.board;
     const tab = this._currentTab();
-    if (!tab || tab === this._measured || tab.values.length <= WINDOW_ABOVE_ROWS) return;
-    const row = this.renderRoot.querySelector('tbody tr:not(.spacer)');
+    if (!tab || (tab === this._measured?.tab && this._modes.board === this._measured.board) || !this._tops) return;
+    const row = this.renderRoot.querySelector('tbody tr:not(.spacer):not(.sized):not(.frozen)');
     const scroller = this.renderRoot.querySelector<HTMLElement>('.scroller');
     if (!row || !scroller) return;
-    this._measured = tab;
+    this._measured = { tab, board: this._modes.board };
     const height = row.getBoundingClientRect().height;
     this._visibleRows = Math.ceil(scroller.clientHeight / (height || this._rowHeight)) + 1;
     if (height > 0 && Math.abs(height - this._rowHeight) > 0.5) {
@@ -207,26 +263,9 @@ export class SheetcastView extends LitElement {
   private _select(key: string): void {
     if (key === this._selected) return;
     this._selected = key;
-    this._firstVisibleRow = 0;
+    this._firstVisible = 0;
+    this._sortColumn = -1;
     void this.updateComplete.then(() => this.renderRoot.querySelector('.scroller')?.scrollTo(0, 0));
-  }
-
-  /** One row; re-evaluated only when a cell in it changed (see `guard` above). */
-  private _row(tab: SheetTab, i: number, rowNumber: number, letters: string[], now: number, windowed: boolean): TemplateResult {
-    const cells = tab.values[i]!;
-    const changedAt = tab.changedAt[i]!;
-    const changes = tab.changes[i]!;
-    return html`<tr aria-rowindex=${windowed ? i + 2 : nothing}>
-      <th scope="row">${rowNumber}</th>
-      ${cells.map((value, j) => {
-        const flash = changedAt[j]! > 0 && now - changedAt[j]! < FLASH_MS ? (changes[j]! % 2 ? 'flash-a' : 'flash-b') : '';
-        return html`<td
-          data-cell="${letters[j]}${rowNumber}"
-          class="${NUMBER.test(value) ? 'num' : ''} ${flash}"
-          title=${value.length > TOOLTIP_CHARS ? value : nothing}
-        >${value}</td>`;
-      })}
-    </tr>`;
   }
 
   private _onTabKey(event: KeyboardEvent): void {

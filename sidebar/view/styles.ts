@@ -1,6 +1,22 @@
 import { css } from 'lit';
+import { gridStyles } from './grid-styles.ts';
 
-export const viewStyles = css`
+/** The chrome's colours in the dark theme. */
+const darkChrome = css`
+  --sheetcast-bg: #1b1c1d;
+  --sheetcast-fg: #e3e3e3;
+  --sheetcast-muted: #c4c7c5;
+  --sheetcast-grid: #3c4043;
+  --sheetcast-header-bg: #262729;
+  --sheetcast-header-fg: #d2d5d3;
+  --sheetcast-accent: #a8c7fa;
+  --sheetcast-flash: #6b5300;
+  --sheetcast-live: #6dd58c;
+  --sheetcast-warn: #ffb95c;
+  --sheetcast-error: #ffb4ab;
+`;
+
+const frameStyles = css`
   :host {
     --sheetcast-bg: #ffffff;
     --sheetcast-fg: #1f1f1f;
@@ -25,20 +41,18 @@ export const viewStyles = css`
     overflow: hidden;
     min-width: 0;
   }
+  /* The theme changes the chrome only: cells keep the sheet's own colours (see cell-style.ts). */
   @media (prefers-color-scheme: dark) {
-    :host {
-      --sheetcast-bg: #1b1c1d;
-      --sheetcast-fg: #e3e3e3;
-      --sheetcast-muted: #c4c7c5;
-      --sheetcast-grid: #3c4043;
-      --sheetcast-header-bg: #262729;
-      --sheetcast-header-fg: #d2d5d3;
-      --sheetcast-accent: #a8c7fa;
-      --sheetcast-flash: #6b5300;
-      --sheetcast-live: #6dd58c;
-      --sheetcast-warn: #ffb95c;
-      --sheetcast-error: #ffb4ab;
+    :host(:not([data-theme='light'])) {
+      ${darkChrome}
     }
+  }
+  :host([data-theme='dark']) {
+    ${darkChrome}
+    color-scheme: dark;
+  }
+  :host([data-theme='light']) {
+    color-scheme: light;
   }
   :host([full-page]) {
     border: 0;
@@ -151,92 +165,26 @@ export const viewStyles = css`
     padding: 16px 12px;
     color: var(--sheetcast-muted);
   }
-  table {
-    border-collapse: separate;
-    border-spacing: 0;
-    font-variant-numeric: tabular-nums;
-  }
-  caption {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
-    white-space: nowrap;
-  }
-  th,
-  td {
-    border-right: 1px solid var(--sheetcast-grid);
-    border-bottom: 1px solid var(--sheetcast-grid);
-    padding: 3px 8px;
-    height: 21px;
-    box-sizing: border-box;
-  }
-  td {
+  .search {
+    flex: 0 1 12rem;
     min-width: 6rem;
-    max-width: var(--sheetcast-cell-max-width);
-    overflow: hidden;
-    text-overflow: ellipsis;
-    white-space: nowrap;
+    font: inherit;
+    color: inherit;
+    background: var(--sheetcast-bg);
+    border: 1px solid var(--sheetcast-grid);
+    border-radius: 4px;
+    padding: 4px 8px;
   }
-  @media (max-width: 480px) {
-    td {
-      min-width: 4.5rem;
-    }
+  /* Board mode: for a screen across the room. */
+  :host([data-board]) {
+    --sheetcast-scale: 1.6;
+    --sheetcast-cell-max-width: none;
+    font-size: 20px;
   }
-  tr.spacer td {
-    padding: 0;
-    border: 0;
-  }
-  td.num {
-    text-align: right;
-  }
-  th {
-    position: sticky;
-    background: var(--sheetcast-header-bg);
-    color: var(--sheetcast-header-fg);
-    font-weight: 500;
-    font-size: 12px;
-    text-align: center;
-  }
-  thead th {
-    top: 0;
-    z-index: 1;
-  }
-  tbody th {
-    left: 0;
-    min-width: 2.5rem;
-  }
-  .corner {
-    position: sticky;
-    top: 0;
-    left: 0;
-    z-index: 2;
-    min-width: 2.5rem;
-    background: var(--sheetcast-header-bg);
-  }
-  td.flash-a {
-    animation: flash-a 1.6s ease-out;
-  }
-  td.flash-b {
-    animation: flash-b 1.6s ease-out;
-  }
-  /* Two identical animations: switching between them restarts the highlight on every change. */
-  @keyframes flash-a {
-    from {
-      background: var(--sheetcast-flash);
-    }
-  }
-  @keyframes flash-b {
-    from {
-      background: var(--sheetcast-flash);
-    }
-  }
-  @media (prefers-reduced-motion: reduce) {
-    /* No fading: the highlight is shown steadily for a moment, then removed at once. */
-    td.flash-a,
-    td.flash-b {
-      animation-timing-function: step-end;
-    }
+  :host([data-board]) h1,
+  :host([data-board]) .title {
+    font-size: 28px;
   }
 `;
+
+export const viewStyles = [frameStyles, gridStyles];

@@ -56,6 +56,26 @@ export function cellClass(page: Page, cell: string, view = 'sheetcast-view'): Pr
   return page.locator(`${view} td[data-cell="${cell}"]`).getAttribute('class', { timeout: 1_000 }).catch(() => null);
 }
 
+/** Starts recording which cells (`data-cell`) of the view's grid the DOM changes in; read with `mutatedCells`. */
+export function watchCellMutations(page: Page): Promise<void> {
+  return page.evaluate(() => {
+    const tbody = document.querySelector('sheetcast-view')!.shadowRoot!.querySelector('tbody')!;
+    const mutated = new Set<string>();
+    Object.assign(window, { mutatedCells: mutated });
+    new MutationObserver((records) => {
+      for (const record of records) {
+        const node = record.target instanceof Element ? record.target : record.target.parentElement!;
+        mutated.add(node.closest('td')?.dataset.cell ?? node.nodeName);
+      }
+    }).observe(tbody, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+}
+
+/** The cells changed in the DOM since `watchCellMutations` (other nodes by their name). */
+export function mutatedCells(page: Page): Promise<string[]> {
+  return page.evaluate(() => [...(window as unknown as { mutatedCells: Set<string> }).mutatedCells]);
+}
+
 /** A computed style of the first element matching `selector` (piercing shadow roots). */
 export function computedStyle(page: Page, selector: string, property: string): Promise<string> {
   return page.locator(selector).evaluate((el, name) => getComputedStyle(el).getPropertyValue(name), property);

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ShareParams } from '../../../protocol/http.ts';
-import { escapeHtml } from '../../html.ts';
+import { escapeHtml, ownPageCsp } from '../../html.ts';
 
 const ASSETS_DIR = fileURLToPath(new URL('../../../dist/sidebar/', import.meta.url));
 
@@ -39,20 +39,8 @@ function readBundle(name: string, log: FastifyInstance['log']): Asset {
   }
 }
 
-const styleHash = `'sha256-${createHash('sha256').update(PAGE_STYLE).digest('base64')}'`;
-
 // Same-origin script and socket only; the element's styles are constructed stylesheets.
-const PAGE_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  `style-src ${styleHash}`,
-  "connect-src 'self'",
-  "img-src 'self' data:",
-  "base-uri 'none'",
-  "form-action 'none'",
-  // Other sites show a share with embed.js, never by framing this page (it may hold a sign-in button).
-  "frame-ancestors 'none'",
-].join('; ');
+const PAGE_CSP = ownPageCsp(PAGE_STYLE);
 
 interface PageContent {
   title: string;

@@ -1,9 +1,14 @@
-// The browser side of the live protocol (SPEC.md, "Live protocol"): one socket per share,
-// seq continuity checked on every delta, resume by epoch/seq, jittered backoff, and every
-// close code turned into a sentence for the person looking at the page.
-import { CloseCode, LIVE_PATH } from '../../protocol/wire.ts';
+// The client side of the live protocol (SPEC.md, "Live protocol"), in browsers and Node: one
+// connection per share, over a WebSocket or, where those are refused, Server-Sent Events; seq
+// continuity checked on every delta, resume by epoch/seq, jittered backoff, and every close
+// code turned into a sentence for the person looking at the page.
+import { CloseCode } from '../../protocol/wire.ts';
 import type { DeltaFrame, LiveFrame, SnapshotFrame } from '../../protocol/wire.ts';
 import { backoffDelay } from './backoff.ts';
+import { ClientClose, openEventStream, openWebSocket, type Connection, type TransportName } from './transports.ts';
+
+export { liveUrl } from './transports.ts';
+export type { TransportName } from './transports.ts';
 
 /**
  * - `connecting`: the first connection is being made.
@@ -22,6 +27,8 @@ export interface LiveState {
   viewers: number | null;
   /** Why the relay refused the share (`stopped`): its close code, or null. */
   closeCode: number | null;
+  /** How the frames arrive now, or null before the first connection opened. */
+  transport?: TransportName | null;
 }
 
 export interface LiveListener {
@@ -38,13 +45,21 @@ export interface LiveClientOptions {
   /** First backoff step; each failed attempt doubles it up to `maxDelayMs`. */
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /**
+   * The ways to try, in order (default: WebSocket, then Server-Sent Events). After a transport
+   * fails to connect twice in a row the next is tried; one that connected is kept.
+   */
+  transports?: TransportName[];
 }
+
+const OPENERS = { websocket: openWebSocket, sse: openEventStream } as const;
+/** Attempts that never connect before the next transport is tried. */
+const FAILED_OPENS_BEFORE_SWITCH = 2;
 
 /** Closes the relay sends when the share cannot be shown: retrying would not help. */
 const FINAL_CLOSES: ReadonlySet<number> = new Set([CloseCode.SignInNeeded, CloseCode.NotAllowed, CloseCode.UnknownShare]);
 
-/** Our own close when a delta does not follow the last applied seq: reconnect and resume. */
-const SEQ_GAP_CLOSE = 4000;
+const SEQ_GAP_CLOSE = ClientClose.SeqGap;
 
 export function closeMessage(code: number, unpublished: boolean): string {
   if (unpublished) return 'The publisher stopped sharing this sheet.';
@@ -66,20 +81,11 @@ export function closeMessage(code: number, unpublished: boolean): string {
   }
 }
 
-export function liveUrl(relay: string, share: string, resume: { epoch: number; seq: number } | null): string {
-  const url = new URL(LIVE_PATH.replace(/^\//, ''), relay.endsWith('/') ? relay : relay + '/');
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  url.searchParams.set('share', share);
-  if (resume) {
-    url.searchParams.set('epoch', String(resume.epoch));
-    url.searchParams.set('seq', String(resume.seq));
-  }
-  return url.href;
-}
-
 export class LiveClient {
   private readonly _options: Required<LiveClientOptions>;
-  private _socket: WebSocket | null = null;
+  private _socket: Connection | null = null;
+  private _transport = 0;
+  private _failedOpens = 0;
   private _timer: ReturnType<typeof setTimeout> | null = null;
   private _attempt = 0;
   private _epoch: number | null = null;
@@ -89,7 +95,13 @@ export class LiveClient {
   private _state: LiveState = { status: 'connecting', message: '', viewers: null, closeCode: null };
 
   constructor(options: LiveClientOptions) {
-    this._options = { baseDelayMs: 500, maxDelayMs: 15_000, ...options };
+    this._options = {
+      ...options,
+      baseDelayMs: options.baseDelayMs ?? 500,
+      maxDelayMs: options.maxDelayMs ?? 15_000,
+      transports: options.transports ?? ['websocket', 'sse'],
+    };
+    if (this._options.transports.length === 0) throw new Error('transports: name at least one');
   }
 
   get state(): LiveState {
@@ -104,15 +116,15 @@ export class LiveClient {
   start(): void {
     if (this._running) return;
     this._running = true;
-    addEventListener('online', this._onOnline);
-    addEventListener('offline', this._onOffline);
+    globalThis.addEventListener?.('online', this._onOnline);
+    globalThis.addEventListener?.('offline', this._onOffline);
     this._connect();
   }
 
   stop(): void {
     this._running = false;
-    removeEventListener('online', this._onOnline);
-    removeEventListener('offline', this._onOffline);
+    globalThis.removeEventListener?.('online', this._onOnline);
+    globalThis.removeEventListener?.('offline', this._onOffline);
     this._clearTimer();
     this._dropSocket(1000, 'viewer left');
   }
@@ -124,27 +136,37 @@ export class LiveClient {
       this._setState({ status: 'offline', message: 'You are offline; the view resumes when the network is back.' });
       return;
     }
-    const socket = new WebSocket(liveUrl(this._options.relay, this._options.share, this.position));
-    this._socket = socket;
-    socket.onopen = () => {
-      if (this._socket === socket) this._setState({ status: 'live', message: '' });
-    };
-    socket.onmessage = (event) => {
-      if (this._socket !== socket || typeof event.data !== 'string') return;
-      let frame: LiveFrame;
-      try {
-        frame = JSON.parse(event.data) as LiveFrame;
-      } catch {
-        // A frame we cannot read may have been a delta: treat it as a gap and resume.
-        this._dropSocket(SEQ_GAP_CLOSE, 'unreadable frame');
-        this._onClose(SEQ_GAP_CLOSE);
-        return;
-      }
-      this._onFrame(frame);
-    };
-    socket.onclose = (event) => {
-      if (this._socket === socket) this._onClose(event.code);
-    };
+    const transport = this._options.transports[this._transport % this._options.transports.length]!;
+    const connection: Connection = OPENERS[transport](this._options.relay, this._options.share, this.position, {
+      open: () => {
+        if (this._socket !== connection) return;
+        this._failedOpens = 0;
+        this._setState({ status: 'live', message: '', transport });
+      },
+      frame: (text) => {
+        if (this._socket !== connection) return;
+        let frame: LiveFrame;
+        try {
+          frame = JSON.parse(text) as LiveFrame;
+        } catch {
+          // A frame we cannot read may have been a delta: treat it as a gap and resume.
+          this._dropSocket(SEQ_GAP_CLOSE, 'unreadable frame');
+          this._onClose(SEQ_GAP_CLOSE);
+          return;
+        }
+        this._onFrame(frame);
+      },
+      closed: (code, opened) => {
+        if (this._socket !== connection) return;
+        // A transport that cannot even connect may be refused on this network: try the next.
+        if (!opened && ++this._failedOpens >= FAILED_OPENS_BEFORE_SWITCH) {
+          this._failedOpens = 0;
+          this._transport++;
+        }
+        this._onClose(code);
+      },
+    });
+    this._socket = connection;
   }
 
   private _onFrame(frame: LiveFrame): void {
@@ -209,9 +231,9 @@ export class LiveClient {
   };
 
   private _dropSocket(code: number, reason: string): void {
-    const socket = this._socket;
+    const connection = this._socket;
     this._socket = null;
-    if (socket && socket.readyState <= WebSocket.OPEN) socket.close(code, reason);
+    connection?.close(code, reason);
   }
 
   private _clearTimer(): void {
