@@ -68,6 +68,20 @@ export interface ServerFunctions {
   unpublish: () => SidebarState;
   /** The active range, as `{ sheet, range }`. */
   useSelection: () => PublishedRange;
+  /** The published doc's webhooks, as the relay lists them. */
+  listWebhooks: () => SidebarWebhook[];
+  /** Registers an endpoint; the answer holds its signing secret, shown this once. */
+  addWebhook: (url: string) => { id: string; secret: string; webhooks: SidebarWebhook[] };
+  removeWebhook: (id: string) => SidebarWebhook[];
+}
+
+/** A webhook as the sidebar shows it (the relay's GET, without the delivery cursor). */
+export interface SidebarWebhook {
+  id: string;
+  url: string;
+  state: string;
+  lastError: string | null;
+  disabledAt: number | null;
 }
 
 /** `T`, provided it has every function of the contract with the contract's signature. */

@@ -8,14 +8,17 @@ import { describe, expect, it, vi } from 'vitest';
 import { buildAddon } from '../scripts/build-addon.ts';
 
 const ENTRY_POINTS = [
+  'addWebhook',
   'getState',
   'hourlyCheck',
+  'listWebhooks',
   'onInstall',
   'onOpen',
   'onSheetChange',
   'onSheetEdit',
   'publish',
   'publishSelection',
+  'removeWebhook',
   'showSidebar',
   'stopPublishing',
   'unpublish',

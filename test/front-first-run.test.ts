@@ -6,20 +6,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openPage, screenshot, useBrowserWith } from './helpers/browser.ts';
+import { openPage, screenshot, SCRIPT_RUN_VIA_HARNESS, useBrowserWith } from './helpers/browser.ts';
 import { eventually } from './helpers/index.ts';
 import type { AppsScriptHarness } from './apps-script/harness.ts';
 import { PUBLISHER, startAddonWorld } from './apps-script/setup.ts';
 
 const world = useBrowserWith(() => startAddonWorld({ sidebar: true }), (started) => started.close(), { build: false });
-
-// google.script.run as HtmlService gives it: each call answered through the handlers, here by the harness.
-const SCRIPT_RUN = `window.google = { script: { run: (function runner(ok, fail) {
-  return new Proxy({}, { get: (_, name) =>
-    name === 'withSuccessHandler' ? (f) => runner(f, fail)
-    : name === 'withFailureHandler' ? (f) => runner(ok, f)
-    : (...args) => window.appsScript(String(name), JSON.stringify(args)).then((a) => ok && ok(JSON.parse(a)), (e) => fail && fail(new Error(e.message))) });
-})() } };`;
 
 function install(sheet: AppsScriptHarness) {
   return sheet.execute('onInstall', { effectiveUser: PUBLISHER, authMode: 'FULL' }, { authMode: 'FULL', source: sheet.spreadsheet });
@@ -29,7 +21,7 @@ function install(sheet: AppsScriptHarness) {
 async function showSidebar(sheet: AppsScriptHarness, content: string, before?: (page: Page) => Promise<unknown>): Promise<Page & { errors: string[] }> {
   const site = await world.serveSite({ '/sidebar': { body: content } });
   const page = await openPage(world.browser, { viewport: { width: 300, height: 760 } });
-  await page.addInitScript(SCRIPT_RUN);
+  await page.addInitScript(SCRIPT_RUN_VIA_HARNESS);
   await page.exposeFunction('appsScript', (name: string, args: string) => JSON.stringify(sheet.run(PUBLISHER, name as 'getState', ...(JSON.parse(args) as []))));
   await before?.(page);
   await page.goto(`${site.url}/sidebar`);

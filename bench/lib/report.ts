@@ -83,6 +83,12 @@ export function judge(results: Omit<Results, 'targets'>): Target[] {
     met: formatRatio === null ? null : formatRatio <= 1.5,
   });
   const relayMemory = fan?.memory.find((m) => m.server === 'relay');
+  const bareMemory = fan?.memory.find((m) => m.server === 'bare-ws');
+  targets.push({
+    target: 'heap per idle viewer within 1 KB of bare ws',
+    measured: relayMemory && bareMemory ? `${(relayMemory.heapBytesPerViewer / 1024).toFixed(1)} KB against ${(bareMemory.heapBytesPerViewer / 1024).toFixed(1)} KB` : 'not measured',
+    met: relayMemory && bareMemory ? relayMemory.heapBytesPerViewer - bareMemory.heapBytesPerViewer <= 1024 : null,
+  });
   targets.push({
     target: '< 10 KB heap per idle viewer',
     measured: relayMemory ? `${(relayMemory.heapBytesPerViewer / 1024).toFixed(1)} KB at ${relayMemory.viewers} viewers` : 'not measured',

@@ -4,6 +4,7 @@ import { property, state } from 'lit/decorators.js';
 import type { SidebarState } from '../../protocol/sidebar.ts';
 import type { ViewSettings } from '../../protocol/wire.ts';
 import { publishRequest } from './events.ts';
+import { defineWebhooksPanel } from './webhooks-panel.ts';
 import { defineViewSettings } from './view-settings.ts';
 
 /**
@@ -93,6 +94,7 @@ export class SheetcastLivePanel extends LitElement {
             <button class="primary" type="button" ?disabled=${this.busy} @click=${() => this._saveView(addon)}>Save view settings</button>
           </div>`
         : nothing}
+      <sheetcast-webhooks-panel></sheetcast-webhooks-panel>
       <div class="actions">
         ${this._confirmStop
           ? html`<button class="danger" type="button" ?disabled=${this.busy} @click=${() => this.dispatchEvent(new CustomEvent('stop-request', { bubbles: true, composed: true }))}>
@@ -135,6 +137,7 @@ function selectAll(event: Event): void {
 
 export function defineLivePanel(): void {
   defineViewSettings();
+  defineWebhooksPanel();
   if (!customElements.get('sheetcast-live-panel')) customElements.define('sheetcast-live-panel', SheetcastLivePanel);
 }
 

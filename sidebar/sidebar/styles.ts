@@ -148,6 +148,29 @@ export const sidebarStyles = css`
     align-items: baseline;
     margin: 2px 0;
   }
+  .webhooks {
+    margin: 14px 0;
+  }
+  .webhooks summary {
+    cursor: pointer;
+    font-weight: 600;
+  }
+  .hooks li {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 6px;
+    align-items: baseline;
+    font-size: 12px;
+  }
+  .hooks .url {
+    overflow-wrap: anywhere;
+  }
+  .webhooks form {
+    display: flex;
+    flex-direction: column;
+    gap: 6px;
+    margin-top: 8px;
+  }
   .hint {
     margin: 4px 0 0;
     font-size: 12px;

@@ -202,3 +202,14 @@ export const useBrowserRelay = (env?: Record<string, string>) =>
 /** Chromium and a relay wired to the Google emulator (`startGoogleRelay`). */
 export const useBrowserGoogleRelay = ({ build, ...options }: Parameters<typeof startGoogleRelay>[0] & { build?: boolean } = {}) =>
   useBrowserWith(() => startGoogleRelay(options), (env) => env.stop(), { build });
+
+/**
+ * `google.script.run` as HtmlService gives a sidebar page: each call answered through the
+ * handlers, here by `window.appsScript(name, argsJson)`, which the test exposes (the harness).
+ */
+export const SCRIPT_RUN_VIA_HARNESS = `window.google = { script: { run: (function runner(ok, fail) {
+  return new Proxy({}, { get: (_, name) =>
+    name === 'withSuccessHandler' ? (f) => runner(f, fail)
+    : name === 'withFailureHandler' ? (f) => runner(ok, f)
+    : (...args) => window.appsScript(String(name), JSON.stringify(args)).then((a) => ok && ok(JSON.parse(a)), (e) => fail && fail(new Error(e.message))) });
+})() } };`;
