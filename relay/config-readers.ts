@@ -114,3 +114,20 @@ export const contact = () =>
     (raw) => /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(raw) || ['http:', 'https:'].includes(URL.parse(raw)?.protocol ?? ''),
     (raw) => `must be an email address or an http(s) URL, got "${raw}"`,
   );
+
+export interface ConfigProblem {
+  variable: string;
+  problem: string;
+}
+
+export class ConfigError extends Error {
+  /** Every bad variable, in the order of the table. */
+  readonly problems: readonly ConfigProblem[];
+
+  constructor(variable: string, problem: string, ...others: ConfigProblem[]) {
+    const problems = [{ variable, problem }, ...others];
+    super(problems.map((p) => `${p.variable}: ${p.problem}`).join('; '));
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}

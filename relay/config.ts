@@ -4,7 +4,7 @@ import { Limits } from '../protocol/wire.ts';
 import {
   base64Key,
   checked,
-  contact,
+  ConfigError,
   flag,
   httpUrl,
   Invalid,
@@ -13,14 +13,15 @@ import {
   proxies,
   serviceUrl,
   text,
-  textFile,
   whole,
+  type ConfigProblem,
   type Env,
   type Variable,
 } from './config-readers.ts';
+import { OPERATOR_VARIABLES, operatorConfig, type OperatorConfig } from './config-operator.ts';
 import { WEBHOOK_VARIABLES, webhookConfig, type WebhookConfig } from './config-webhooks.ts';
 
-export interface Config {
+export interface Config extends OperatorConfig {
   port: number;
   host: string;
   publicUrl: string;
@@ -96,34 +97,12 @@ export interface Config {
   presenceIntervalMs: number;
   /** `npm run bench`: serve process figures on a loopback-only `/debug/stats`. */
   bench: boolean;
-  /** Who runs this relay, as the home page, privacy policy and terms name them. */
-  operator: { name: string | undefined; contact: string | undefined };
-  /** The operator's own Markdown for /privacy and /terms; the relay's defaults when unset. */
-  privacyMarkdown: string | undefined;
-  termsMarkdown: string | undefined;
   webhooks: WebhookConfig;
 }
 
-export interface ConfigProblem {
-  variable: string;
-  problem: string;
-}
-
-export class ConfigError extends Error {
-  /** Every bad variable, in the order of the table. */
-  readonly problems: readonly ConfigProblem[];
-
-  constructor(variable: string, problem: string, ...others: ConfigProblem[]) {
-    const problems = [{ variable, problem }, ...others];
-    super(problems.map((p) => `${p.variable}: ${p.problem}`).join('; '));
-    this.name = 'ConfigError';
-    this.problems = problems;
-  }
-}
+export { ConfigError, type ConfigProblem };
 
 const HOUR = 3_600_000;
-/** An operator's privacy policy or terms: far more than any such text needs. */
-const POLICY_BYTES = 256 * 1024;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /**
@@ -174,10 +153,7 @@ export const VARIABLES = {
   SHEETCAST_PING_MS: whole(30_000, 100, HOUR),
   SHEETCAST_PRESENCE_MS: whole(1_000, 50, 60_000),
   SHEETCAST_BENCH: flag(false),
-  SHEETCAST_OPERATOR_NAME: text(undefined),
-  SHEETCAST_OPERATOR_CONTACT: contact(),
-  SHEETCAST_PRIVACY_FILE: textFile(POLICY_BYTES),
-  SHEETCAST_TERMS_FILE: textFile(POLICY_BYTES),
+  ...OPERATOR_VARIABLES,
   ...WEBHOOK_VARIABLES,
 };
 
@@ -308,9 +284,7 @@ export function loadConfig(env: Env = process.env): Config {
     pingIntervalMs: v.SHEETCAST_PING_MS,
     presenceIntervalMs: v.SHEETCAST_PRESENCE_MS,
     bench: v.SHEETCAST_BENCH,
-    operator: { name: v.SHEETCAST_OPERATOR_NAME, contact: v.SHEETCAST_OPERATOR_CONTACT },
-    privacyMarkdown: v.SHEETCAST_PRIVACY_FILE?.text,
-    termsMarkdown: v.SHEETCAST_TERMS_FILE?.text,
+    ...operatorConfig(v),
     webhooks: webhookConfig(v),
   };
 }
