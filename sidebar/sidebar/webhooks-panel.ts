@@ -19,13 +19,9 @@ export class SheetcastWebhooksPanel extends LitElement {
     return this;
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this._run(async () => (this._hooks = await callServer('listWebhooks')));
-  }
-
   protected override render(): TemplateResult {
-    return html`<details class="webhooks">
+    // Listed when opened: each list is a fetch from Apps Script, counted against the publisher's quota.
+    return html`<details class="webhooks" @toggle=${this._opened}>
       <summary>Webhooks</summary>
       <p class="hint">Each change of the published cells is POSTed to these addresses, signed (Standard Webhooks).</p>
       ${this._hooks === null
@@ -52,6 +48,10 @@ export class SheetcastWebhooksPanel extends LitElement {
       </form>
       ${this._problem ? html`<p class="error" role="alert">${this._problem}</p>` : nothing}
     </details>`;
+  }
+
+  private _opened(event: Event): void {
+    if ((event.target as HTMLDetailsElement).open && this._hooks === null) void this._run(async () => (this._hooks = await callServer('listWebhooks')));
   }
 
   private async _add(event: Event): Promise<void> {
