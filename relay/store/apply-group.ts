@@ -1,8 +1,8 @@
 // Applying a group of batches in one transaction, with the ordering rules of `ordered-store.ts`:
 // every batch in arrival order, each seeing the ones before it, but with one read and one write
 // of each kind per doc for the whole group instead of one per batch. On Postgres that turns about
-// eight round trips a batch into five a group (lock with read, answers, cells, one statement of
-// writes, commit), while the docs' rows are locked.
+// eight round trips a batch into four a group (begin with the lock and its read, one read of
+// answers and cells, one statement of writes, commit), while the docs' rows are locked.
 import { describeChanges, reclip, type CellWrite } from '../cells/cells.ts';
 import type { PublishedRange, RangeFormatChange } from '../../protocol/wire.ts';
 import type { BatchResult, Cell, RecordedBatch, StoreTransaction, StoredDelta, StoredFormat } from './backend.ts';
@@ -48,6 +48,7 @@ export async function applyGroup(tx: StoreTransaction, group: Queued[], limits: 
     if (!locked) continue;
     const mine = batches.filter((q) => q.docId === docId);
     for (const q of mine) q.batch = underCurrentRanges(q.batch, locked.doc);
+    const reads = await tx.groupReads(docId, mine.map((q) => q.batch.batchId), mine.flatMap((q) => q.batch.writes));
     working.set(docId, {
       doc: locked.doc,
       seq: locked.doc.seq,
@@ -55,10 +56,10 @@ export async function applyGroup(tx: StoreTransaction, group: Queued[], limits: 
       bytes: locked.bytes,
       editedAt: null,
       cells: new Map(),
-      stored: await tx.storedCells(docId, mine.flatMap((q) => q.batch.writes)),
+      stored: reads.stored,
       deltas: [],
       batches: [],
-      answers: await tx.batchResults(docId, mine.map((q) => q.batch.batchId)),
+      answers: reads.answers,
     });
   }
   const outcomes: (BatchOutcome | null)[] = [];

@@ -33,6 +33,11 @@ export interface RecordedBatch {
   result: BatchResult;
 }
 
+export interface GroupReads {
+  answers: Map<string, BatchResult>;
+  stored: (write: CellWrite) => StoredCell | undefined;
+}
+
 /** What a group of batches changed in one doc. */
 export interface GroupWrites {
   cells: Cell[];
@@ -63,10 +68,12 @@ export type DocSettings = DocChange & { epoch?: number };
 /** One open transaction: what it reads sees its own writes; nothing of it is seen before commit. */
 export interface StoreTransaction {
   doc(docId: string): Promise<LockedDoc | null>;
-  /** The recorded answers of those of `batchIds` the doc remembers. */
-  batchResults(docId: string, batchIds: string[]): Promise<Map<string, BatchResult>>;
-  /** The stored value and `at` of each cell written, looked up by the write. */
-  storedCells(docId: string, writes: CellWrite[]): Promise<(write: CellWrite) => StoredCell | undefined>;
+  /**
+   * What a group's batches of one doc need to know, in one read where the database allows: the
+   * recorded answers of those of `batchIds` the doc remembers, and the stored value and `at` of
+   * each cell written, looked up by the write.
+   */
+  groupReads(docId: string, batchIds: string[], writes: CellWrite[]): Promise<GroupReads>;
   writeCells(docId: string, cells: Cell[]): Promise<void>;
   /** Every stored format of the doc (one per published range at most). */
   formats(docId: string): Promise<StoredFormat[]>;

@@ -70,11 +70,16 @@ const types = {
 export type Client = pg.PoolClient;
 
 /** Runs `work` on one client in one transaction, rolled back whole when it throws. */
-export async function inTransaction<T>(pool: pg.Pool, begin: string, work: (client: Client) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(
+  pool: pg.Pool,
+  begin: string | ((client: Client) => string),
+  work: (client: Client, began: pg.QueryResult[]) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query(begin);
-    const result = await work(client);
+    // `begin` may hold more statements (the simple protocol, no parameters): their results are `began`.
+    const opened = (await client.query(typeof begin === 'string' ? begin : begin(client))) as pg.QueryResult | pg.QueryResult[];
+    const result = await work(client, Array.isArray(opened) ? opened : [opened]);
     await client.query('COMMIT');
     return result;
   } catch (error) {

@@ -3,7 +3,7 @@
 // its cells, delta and batch id, whichever instance takes the edit.
 import type pg from 'pg';
 import type { Area, CellWrite } from '../cells/cells.ts';
-import type { BatchResult, Cell, GroupWrites, SnapshotReader, StoreBackend, StoreTransaction, StoredDelta, StoredFormat } from './backend.ts';
+import type { BatchResult, Cell, GroupReads, GroupWrites, SnapshotReader, StoreBackend, StoreTransaction, StoredDelta, StoredFormat } from './backend.ts';
 import { inTransaction, type Client } from './postgres-connection.ts';
 import { settingColumns, toDoc, toStoredDelta, type DeltaRow, type DocRow } from './rows.ts';
 import type { DocRecord, NewDoc, StoredCell } from './store.ts';
@@ -25,13 +25,13 @@ export class PostgresBackend implements StoreBackend {
   }
 
   transaction<T>(docIds: string[], work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
-    return inTransaction(this.#pool, 'BEGIN', async (c) => {
-      // Locked in one order on every instance, so two groups never deadlock; the rows read by the lock serve the first read of each.
+    // BEGIN and the lock in one round trip. Locked in one order on every instance, so two groups
+    // never deadlock; the rows the lock reads serve the first read of each doc.
+    const begin = (c: Client) =>
+      docIds.length === 0 ? 'BEGIN' : `BEGIN; SELECT * FROM docs WHERE doc_id IN (${docIds.map((id) => c.escapeLiteral(id)).join(', ')}) ORDER BY doc_id FOR UPDATE`;
+    return inTransaction(this.#pool, begin, async (c, began) => {
       const locked = new Map<string, DocRow>();
-      if (docIds.length > 0) {
-        const { rows } = await c.query<DocRow>('SELECT * FROM docs WHERE doc_id = ANY($1) ORDER BY doc_id FOR UPDATE', [docIds]);
-        for (const row of rows) locked.set(row.doc_id, row);
-      }
+      for (const row of (began[1]?.rows ?? []) as DocRow[]) locked.set(row.doc_id, row);
       return work(transactionOps(c, locked));
     });
   }
@@ -108,11 +108,7 @@ function transactionOps(c: Client, locked: Map<string, DocRow>): StoreTransactio
       locked.delete(docId);
       return row ? lockedDoc(row) : one(c, 'SELECT * FROM docs WHERE doc_id = $1', [docId], lockedDoc);
     },
-    batchResults: async (docId, batchIds) => {
-      const { rows } = await c.query<{ batch_id: string; result: string }>('SELECT batch_id, result FROM batches WHERE doc_id = $1 AND batch_id = ANY($2)', [docId, batchIds]);
-      return new Map(rows.map((r) => [r.batch_id, JSON.parse(r.result) as BatchResult]));
-    },
-    storedCells: (docId, writes) => storedCells(c, docId, writes),
+    groupReads: (docId, batchIds, writes) => groupReads(c, docId, batchIds, writes),
     writeCells: (docId, cells) => upsertCells(c, docId, cells),
     formats: (docId) => storedFormats(c, docId),
     writeFormats: async (docId, formats) => {
@@ -193,18 +189,23 @@ async function writeGroup(c: Client, docId: string, w: GroupWrites): Promise<voi
   );
 }
 
-/** The stored value and read time of each cell a batch writes, in one query. */
-async function storedCells(c: Client, docId: string, writes: CellWrite[]): Promise<(w: CellWrite) => StoredCell | undefined> {
+/** A group's remembered answers and stored cells in one query (one round trip). */
+async function groupReads(c: Client, docId: string, batchIds: string[], writes: CellWrite[]): Promise<GroupReads> {
+  const { rows } = await c.query<{ kind: 'batch' | 'cell'; key: string; row: number | null; col: number | null; value: string; at: number | null }>(
+    `SELECT 'batch' AS kind, batch_id AS key, NULL::int AS row, NULL::int AS col, result AS value, NULL::bigint AS at
+       FROM batches WHERE doc_id = $1 AND batch_id = ANY($2)
+     UNION ALL
+     SELECT 'cell', sheet, row, col, value, at FROM cells
+       WHERE doc_id = $1 AND (sheet, row, col) IN (SELECT * FROM unnest($3::text[], $4::int[], $5::int[]))`,
+    [docId, batchIds, writes.map((w) => w.sheet), writes.map((w) => w.row), writes.map((w) => w.col)],
+  );
+  const answers = new Map<string, BatchResult>();
   const found = new Map<string, StoredCell>();
-  if (writes.length > 0) {
-    const { rows } = await c.query<Cell>(
-      `SELECT sheet, row, col, value, at FROM cells
-       WHERE doc_id = $1 AND (sheet, row, col) IN (SELECT * FROM unnest($2::text[], $3::int[], $4::int[]))`,
-      [docId, writes.map((w) => w.sheet), writes.map((w) => w.row), writes.map((w) => w.col)],
-    );
-    for (const r of rows) found.set(cellId(r.sheet, r.row, r.col), { value: r.value, at: r.at });
+  for (const r of rows) {
+    if (r.kind === 'batch') answers.set(r.key, JSON.parse(r.value) as BatchResult);
+    else found.set(cellId(r.key, r.row!, r.col!), { value: r.value, at: r.at! });
   }
-  return (w) => found.get(cellId(w.sheet, w.row, w.col));
+  return { answers, stored: (w) => found.get(cellId(w.sheet, w.row, w.col)) };
 }
 
 /** Writes every cell in one statement. */

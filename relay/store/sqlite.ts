@@ -80,16 +80,15 @@ export class SqliteBackend implements StoreBackend {
         const row = sql.docById!.get(docId) as DocRow | undefined;
         return row ? { doc: toDoc(row), batchCount: row.batch_count, bytes: row.bytes } : null;
       },
-      batchResults: async (docId, batchIds) => {
-        const found = new Map<string, BatchResult>();
+      groupReads: async (docId, batchIds) => {
+        const answers = new Map<string, BatchResult>();
         for (const batchId of batchIds) {
           const row = sql.batch!.get(docId, batchId) as { result: string } | undefined;
-          if (row) found.set(batchId, JSON.parse(row.result) as BatchResult);
+          if (row) answers.set(batchId, JSON.parse(row.result) as BatchResult);
         }
-        return found;
+        // Looked up one by one as last-writer-wins asks: an indexed read costs less than building a map.
+        return { answers, stored: (w: CellWrite) => sql.cell!.get(docId, w.sheet, w.row, w.col) as StoredCell | undefined };
       },
-      // Looked up one by one as last-writer-wins asks: an indexed read costs less than building a map.
-      storedCells: async (docId) => (w: CellWrite) => sql.cell!.get(docId, w.sheet, w.row, w.col) as StoredCell | undefined,
       writeCells: async (docId, cells) => {
         for (const c of cells) sql.upsertCell!.run(docId, c.sheet, c.row, c.col, c.value, c.at);
       },
