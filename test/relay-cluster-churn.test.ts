@@ -23,29 +23,26 @@ afterAll(async () => {
 
 /** A viewer that moves to another relay when its own goes away, resuming from its last seq. */
 interface Follower {
-  seqs: number[];
   epoch: number;
-  viewer: Viewer;
+  /** Its connections in order: the first from a snapshot, each later one resumed. */
+  connections: Viewer[];
+}
+
+const viewer = (f: Follower) => f.connections.at(-1)!;
+
+/** Every seq the follower was given, over all its connections (the helper records every frame). */
+function seqs(f: Follower): number[] {
+  return f.connections.flatMap((c) => c.frames.flatMap((frame) => (frame.type === 'snapshot' || frame.type === 'delta' ? [frame.seq] : [])));
 }
 
 async function follow(relay: Relay, shareId: string): Promise<Follower> {
-  const viewer = await connectViewer(relay, shareId);
-  const snapshot = await viewer.next('snapshot');
-  const f: Follower = { seqs: [snapshot.seq], epoch: snapshot.epoch, viewer };
-  collect(f);
-  return f;
-}
-
-function collect(f: Follower): void {
-  f.viewer.socket.on('message', (data) => {
-    const frame = JSON.parse(String(data));
-    if (frame.type === 'delta') f.seqs.push(frame.seq);
-  });
+  const first = await connectViewer(relay, shareId);
+  const { epoch } = await first.next('snapshot');
+  return { epoch, connections: [first] };
 }
 
 async function moveTo(f: Follower, relay: Relay, shareId: string): Promise<void> {
-  f.viewer = await connectViewer(relay, shareId, { epoch: f.epoch, seq: f.seqs.at(-1)! });
-  collect(f);
+  f.connections.push(await connectViewer(relay, shareId, { epoch: f.epoch, seq: seqs(f).at(-1)! }));
 }
 
 it('keeps every viewer exact while a relay leaves and another joins under a stream of edits', async () => {
@@ -64,7 +61,7 @@ it('keeps every viewer exact while a relay leaves and another joins under a stre
 
   // c leaves: its viewers hear 1001 and resume on b.
   const onC = followers.filter((_, i) => i % 3 === 2);
-  const closes = onC.map((f) => f.viewer.closed);
+  const closes = onC.map((f) => viewer(f).closed);
   await c.stop();
   expect((await Promise.all(closes)).map((x) => x.code)).toEqual([CloseCode.GoingAway, CloseCode.GoingAway]);
   await Promise.all(onC.map((f) => moveTo(f, b, doc.shareId)));
@@ -75,8 +72,8 @@ it('keeps every viewer exact while a relay leaves and another joins under a stre
   relays.push(d);
   const onA = followers.filter((_, i) => i % 3 === 0);
   for (const f of onA) {
-    f.viewer.close();
-    await f.viewer.closed;
+    viewer(f).close();
+    await viewer(f).closed;
     await moveTo(f, d, doc.shareId);
   }
   await eventually(() => expect(sent).toBeGreaterThan(60));
@@ -85,8 +82,10 @@ it('keeps every viewer exact while a relay leaves and another joins under a stre
 
   const last = sent;
   for (const f of followers) {
-    await eventually(() => expect(f.seqs.at(-1)).toBe(last));
-    expect(f.seqs).toEqual(Array.from({ length: last + 1 }, (_, seq) => seq));
+    await eventually(() => expect(seqs(f).at(-1)).toBe(last));
+    expect(seqs(f)).toEqual(Array.from({ length: last + 1 }, (_, seq) => seq));
+    // resumed, never started over: one snapshot, on the first connection
+    expect(f.connections.flatMap((c) => c.frames).filter((frame) => frame.type === 'snapshot')).toHaveLength(1);
   }
-  for (const f of followers) f.viewer.close();
+  for (const f of followers) viewer(f).close();
 });
