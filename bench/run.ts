@@ -40,6 +40,7 @@ const FLAGS = {
   'snapshot-repeats': { type: 'string', default: '20', help: 'snapshot: new viewers per size and case' },
   'sse-viewers': { type: 'string', default: '1000', help: 'sse: viewers over each transport' },
   'cluster-viewers': { type: 'string', default: '10000', help: 'cluster: viewers of each set-up (spread over three relays, or on one)' },
+  'churn-viewers': { type: 'string', default: '1000', help: 'cluster: viewers of the relay that leaves, and of the one that joins' },
   'health-readers': { type: 'string', default: '16', help: 'health: clients reading the large snapshot at once' },
   'health-mb': { type: 'string', default: '10', help: 'health: MB of values in the large doc' },
   'health-duration': { type: 'string', default: '10', help: 'health: seconds under the readers (half as long idle first)' },
@@ -123,7 +124,7 @@ if (only.has('snapshot')) {
   results.snapshot = await snapshot({ cells: numbers('snapshot-cells'), repeats: number('snapshot-repeats'), ...relay }, log);
 }
 if (only.has('cluster')) {
-  const options = { viewers: number('cluster-viewers'), edits: number('edits'), warmup: number('warmup'), settleMs, concurrency: number('concurrency'), databaseUrl: process.env.DATABASE_URL, redisUrl: process.env.REDIS_URL, ...relay };
+  const options = { viewers: number('cluster-viewers'), churnViewers: number('churn-viewers'), edits: number('edits'), warmup: number('warmup'), settleMs, concurrency: number('concurrency'), databaseUrl: process.env.DATABASE_URL, redisUrl: process.env.REDIS_URL, ...relay };
   results.cluster = await cluster(options, log);
 }
 if (only.has('sse')) {

@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import { LIVE_PATH, type EditsRequest, type IngestResult, type LiveFrame } from '../../protocol/wire.ts';
+import { followerCommands } from './followers.ts';
 
 type ClientKind = 'ws' | 'socket.io' | 'sse';
 
@@ -153,6 +154,7 @@ const CELLS = ['A1', 'B1', 'C1', 'A2', 'B2', 'C2', 'A3', 'B3', 'C3'];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const commands = {
+  ...followerCommands,
   /** Opens `perShare` more viewers of each share, `concurrency` handshakes at a time. */
   async connect(args: { client: ClientKind; url: string; shares: string[]; perShare: number; concurrency: number }) {
     const queue = args.shares.flatMap((share) => Array.from({ length: args.perShare }, () => share));

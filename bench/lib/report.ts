@@ -173,6 +173,11 @@ export function render(results: Results): string {
     const c = results.cluster;
     out.push('', c.error ? `Three relays: not measured: ${c.error}` : `One relay beside three relays on one Postgres and Redis, same viewers, edits alternating (ms from the POST to the last viewer; three/one p50 ${c.threeToOneP50}×, p99 ${c.threeToOneP99}×)`);
     if (!c.error) out.push(table(['set-up', 'viewers', 'last p50', 'p99', 'every delivery p50', 'p99'], c.rows.map((r) => [r.setup, r.viewers, r.last.p50, r.last.p99, r.delivery.p50, r.delivery.p99])));
+    const ch = c.churn;
+    if (ch) {
+      out.push('', `A relay leaving and one joining while ${ch.edits} edits streamed (ms; every viewer counted: ${ch.gaps} seqs lost, ${ch.repeats} repeated, ${ch.caughtUp ? 'all' : 'NOT all'} at the last seq)`);
+      out.push(table(['viewers', 'resumed elsewhere', 'resume p50', 'p99', 'leaving relay stopped', 'joining relay ready', 'its viewers connected'], [[ch.viewers, ch.resumed, ch.resume.p50, ch.resume.p99, ch.leaveMs, ch.joinReadyMs, ch.joinConnectMs]]));
+    }
   }
   if (results.sse) {
     out.push('', `Server-Sent Events beside WebSockets, one relay, edits alternating (ms from the POST to the last viewer; SSE/WS p50 ${results.sse.sseToWsP50}×, p99 ${results.sse.sseToWsP99}×)`);
