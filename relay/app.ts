@@ -105,8 +105,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.server.headersTimeout = Math.min(config.requestTimeoutMs, 60_000);
   app.server.maxConnections = config.maxConnections;
   app.decorate('config', config);
+  // A request answered while the relay closes ends its connection: left idle on keep-alive, it
+  // would hold the close open until the keep-alive timeout (Fastify's 72 s).
+  let closing = false;
+  app.addHook('preClose', async () => void (closing = true));
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (closing) reply.header('connection', 'close');
   });
 
   app.setErrorHandler(answerError);
